@@ -1,0 +1,66 @@
+/**
+ * npm run infra:up | infra:down | infra:status
+ * Starts, stops and shows the local Kafka, schema registry and PostgreSQL databases.
+ * `topics` only applies infra/topics.yaml to the configured cluster (docker-compose.yml uses it).
+ */
+import { ConfigurationError } from '@ensemble/config';
+import { InfraError } from './src/infra-error';
+import { loadInfraConfig } from './src/infra-config';
+import { applyDeclaredTopics, LocalStack } from './src/stack';
+
+const progress = (component: string, message: string) => console.log(`[${component}] ${message}`);
+
+async function main(command: string | undefined): Promise<void> {
+  const config = loadInfraConfig();
+  const stack = new LocalStack(config);
+  const started = Date.now();
+  switch (command) {
+    case 'up': {
+      const report = await stack.up(progress);
+      const changed =
+        [report.postgres, report.kafka, report.schemaRegistry].includes('started') ||
+        report.databasesCreated.length > 0 ||
+        report.topicChanges.length > 0 ||
+        report.compatibilitySet;
+      console.log(
+        `${changed ? 'Infrastructure is up' : 'Infrastructure was already up; nothing to do'} (${((Date.now() - started) / 1000).toFixed(1)}s)\n` +
+          `  Kafka            ${config.platform.kafka.brokers.join(',')}\n` +
+          `  Schema registry  ${config.platform.schemaRegistry.url}\n` +
+          `  PostgreSQL       ${Object.values(config.platform.databases).join(' ')}\n` +
+          `  Logs and data    ${config.runDir}`,
+      );
+      return;
+    }
+    case 'topics': {
+      const changes = await applyDeclaredTopics(config.platform.kafka.brokers, progress);
+      console.log(changes.length === 0 ? 'Topics match infra/topics.yaml; nothing to do' : `Applied ${changes.length} topic change(s)`);
+      return;
+    }
+    case 'down':
+      await stack.down(progress);
+      return;
+    case 'status': {
+      const rows = await stack.status();
+      for (const row of rows) {
+        const owner = row.ourPid ? `started by infra:up, pid ${row.ourPid}` : 'not started by infra:up';
+        console.log(
+          `${row.component.padEnd(16)} ${row.answering ? 'answering' : 'NOT answering'}  ${row.endpoint}  (${owner})${row.log ? `  log: ${row.log}` : ''}`,
+        );
+      }
+      process.exitCode = rows.every((row) => row.answering) ? 0 : 1;
+      return;
+    }
+    default:
+      console.error('usage: tsx infra/cli.ts up|down|status|topics');
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  if (error instanceof InfraError || error instanceof ConfigurationError) {
+    console.error(`infra: ${error.message}`);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { LOCAL_DEFAULTS, loadPlatformConfig, parseEnvironment, PlatformConfig, port, postgresUrl } from '@ensemble/config';
+
+/** Everything `infra:up` needs: the platform's endpoints plus where the local servers keep their files. */
+export interface InfraConfig {
+  platform: PlatformConfig;
+  /** The registry's own database (Apicurio keeps schemas there, so ids survive a restart). */
+  schemaRegistryDatabaseUrl: string;
+  schemaRegistryManagementPort: number;
+  /** A Java 21+ home for the registry; found under /usr/lib/jvm when unset. */
+  schemaRegistryJavaHome?: string;
+  kafkaControllerPort: number;
+  /** Downloads reused across runs and clones; outside git. */
+  cacheDir: string;
+  /** Logs, data and pid files of this checkout's servers; git ignores it. */
+  runDir: string;
+}
+
+export const REPOSITORY_ROOT = resolve(__dirname, '..', '..');
+
+export function loadInfraConfig(env: Record<string, string | undefined> = process.env): InfraConfig {
+  const platform = loadPlatformConfig(env);
+  const parsed = parseEnvironment(
+    {
+      SCHEMA_REGISTRY_DATABASE_URL: postgresUrl.default(`${LOCAL_DEFAULTS.postgresServer}/schema_registry`),
+      SCHEMA_REGISTRY_MANAGEMENT_PORT: port.default(9081),
+      SCHEMA_REGISTRY_JAVA_HOME: z.string().optional(),
+      KAFKA_CONTROLLER_PORT: port.default(9093),
+      ENSEMBLE_CACHE_DIR: z.string().default(join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ensemble')),
+      ENSEMBLE_RUN_DIR: z.string().default(join(REPOSITORY_ROOT, '.ensemble')),
+    },
+    env,
+  );
+  return {
+    platform,
+    schemaRegistryDatabaseUrl: parsed.SCHEMA_REGISTRY_DATABASE_URL,
+    schemaRegistryManagementPort: parsed.SCHEMA_REGISTRY_MANAGEMENT_PORT,
+    schemaRegistryJavaHome: parsed.SCHEMA_REGISTRY_JAVA_HOME,
+    kafkaControllerPort: parsed.KAFKA_CONTROLLER_PORT,
+    cacheDir: resolve(parsed.ENSEMBLE_CACHE_DIR),
+    runDir: resolve(parsed.ENSEMBLE_RUN_DIR),
+  };
+}

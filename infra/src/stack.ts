@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { runningPid } from './detached-process';
+import { InfraError } from './infra-error';
+import { InfraConfig, REPOSITORY_ROOT } from './infra-config';
+import { kafkaBroker } from './kafka-broker';
+import { ensureRunning, EnsureOutcome, LocalServer, Progress, stopServer } from './local-server';
+import { LocalPostgres } from './postgres';
+import { ensureDefaultCompatibility, schemaRegistry } from './schema-registry';
+import { applyTopics, loadTopicDeclarations, TopicChange } from './topics';
+
+export const TOPICS_FILE = join(REPOSITORY_ROOT, 'infra', 'topics.yaml');
+
+export interface UpReport {
+  postgres: EnsureOutcome;
+  kafka: EnsureOutcome;
+  schemaRegistry: EnsureOutcome;
+  databasesCreated: string[];
+  topicChanges: TopicChange[];
+  compatibilitySet: boolean;
+}
+
+/** The local infrastructure, as `infra:up`, `infra:down` and `infra:status` see it. */
+export class LocalStack {
+  readonly postgres: LocalPostgres;
+  readonly kafka: LocalServer;
+  readonly schemaRegistry: LocalServer;
+
+  constructor(private readonly config: InfraConfig) {
+    this.postgres = new LocalPostgres(config);
+    this.kafka = kafkaBroker(config);
+    this.schemaRegistry = schemaRegistry(config);
+  }
+
+  /** Brings up whatever is not answering yet; a second run changes nothing. */
+  async up(progress: Progress): Promise<UpReport> {
+    const postgres = await this.postgres.ensureRunning(progress);
+    const databasesCreated = await this.postgres.ensureDatabases(progress);
+    // Both are JVMs that take seconds to start; they do not depend on each other.
+    const [kafka, schemaRegistry] = await Promise.all([
+      ensureRunning(this.kafka, progress),
+      ensureRunning(this.schemaRegistry, progress),
+    ]);
+    const topicChanges = await applyDeclaredTopics(this.config.platform.kafka.brokers, progress);
+    const compatibilitySet = await ensureDefaultCompatibility(this.config.platform.schemaRegistry.url);
+    if (compatibilitySet) progress('schema-registry', 'default compatibility set to BACKWARD');
+    return { postgres, kafka, schemaRegistry, databasesCreated, topicChanges, compatibilitySet };
+  }
+
+  /** Stops only what infra:up started: our Kafka and registry processes, and PostgreSQL if it was down before. */
+  async down(progress: Progress): Promise<void> {
+    const servers = [this.schemaRegistry, this.kafka];
+    const stopped = await Promise.all(servers.map((server) => stopServer(server)));
+    servers.forEach((server, index) => progress(server.name, stopped[index] ? 'stopped' : 'was not running (not ours to stop)'));
+    if (this.postgres.stopIfStartedByUs()) progress('postgres', 'stopped (infra:up had started it)');
+  }
+
+  async status(): Promise<Array<{ component: string; endpoint: string; answering: boolean; ourPid?: number; log?: string }>> {
+    const servers = [this.kafka, this.schemaRegistry];
+    return [
+      {
+        component: 'postgres',
+        endpoint: new URL(this.config.schemaRegistryDatabaseUrl).host,
+        answering: await this.postgres.isAnswering(),
+      },
+      ...(await Promise.all(
+        servers.map(async (server) => ({
+          component: server.name,
+          endpoint: server.endpoint,
+          answering: await server.isAnswering(),
+          ourPid: runningPid(server.process),
+          log: server.process.logFile,
+        })),
+      )),
+    ];
+  }
+}
+
+/** Applies infra/topics.yaml to the cluster and reports each change. */
+export async function applyDeclaredTopics(brokers: string[], progress: Progress): Promise<TopicChange[]> {
+  const declared = loadTopicDeclarations(TOPICS_FILE);
+  const admin = new Kafka({ clientId: 'ensemble-infra', brokers, logLevel: logLevel.WARN }).admin();
+  await admin.connect();
+  try {
+    const changes = await applyTopics(admin, declared);
+    for (const change of changes) progress('topics', `${change.topic.name}: ${describeChange(change)}`);
+    return changes;
+  } catch (error) {
+    if (error instanceof InfraError) throw error;
+    throw new InfraError('topics', `applying ${TOPICS_FILE} failed: ${(error as Error).message}`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function describeChange(change: TopicChange): string {
+  switch (change.kind) {
+    case 'create':
+      return `created with ${change.topic.partitions} partitions`;
+    case 'add-partitions':
+      return `partitions ${change.from} -> ${change.topic.partitions}`;
+    case 'alter-config':
+      return change.differences.join(', ');
+  }
+}

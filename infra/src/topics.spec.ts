@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InfraError } from './infra-error';
+import { ExistingTopic, loadTopicDeclarations, planTopicChanges, TopicDeclaration } from './topics';
+
+const declared: TopicDeclaration = {
+  name: 'payments.payment-completed',
+  partitions: 6,
+  replicationFactor: 1,
+  retentionMs: -1,
+  cleanupPolicy: 'delete',
+  minInsyncReplicas: 1,
+};
+
+const inLine: ExistingTopic = {
+  partitions: 6,
+  replicationFactor: 1,
+  config: { 'retention.ms': '-1', 'cleanup.policy': 'delete', 'min.insync.replicas': '1', 'segment.bytes': '1073741824' },
+};
+
+function declarationsFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'topics-')), 'topics.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('planTopicChanges', () => {
+  it('creates a topic that does not exist', () => {
+    expect(planTopicChanges([declared], new Map())).toEqual([{ kind: 'create', topic: declared }]);
+  });
+
+  it('changes nothing when the topic matches, whatever settings it does not manage', () => {
+    expect(planTopicChanges([declared], new Map([[declared.name, inLine]]))).toEqual([]);
+  });
+
+  it('grows partitions and realigns drifted settings', () => {
+    const drifted = { ...inLine, partitions: 3, config: { ...inLine.config, 'retention.ms': '604800000' } };
+
+    expect(planTopicChanges([declared], new Map([[declared.name, drifted]]))).toEqual([
+      { kind: 'add-partitions', topic: declared, from: 3 },
+      { kind: 'alter-config', topic: declared, differences: ['retention.ms 604800000 -> -1'] },
+    ]);
+  });
+
+  it('refuses to shrink partitions, which Kafka cannot do', () => {
+    const plan = () => planTopicChanges([declared], new Map([[declared.name, { ...inLine, partitions: 12 }]]));
+    expect(plan).toThrow(InfraError);
+    expect(plan).toThrow(/payments.payment-completed has 12 partitions but declares 6/);
+  });
+
+  it('refuses to change the replication factor in place', () => {
+    const plan = () => planTopicChanges([declared], new Map([[declared.name, { ...inLine, replicationFactor: 3 }]]));
+    expect(plan).toThrow(/replication factor 3 but declares 1/);
+  });
+});
+
+describe('loadTopicDeclarations', () => {
+  it('names the topic entry and field that is wrong', () => {
+    const file = declarationsFile(
+      'topics:\n  - name: payments.payment-completed\n    partitions: 0\n    replicationFactor: 1\n    retentionMs: -1\n    cleanupPolicy: delete\n    minInsyncReplicas: 1\n',
+    );
+    expect(() => loadTopicDeclarations(file)).toThrow(/topics\.0\.partitions: Too small/);
+  });
+
+  it('rejects names that do not follow <service>.<event-in-kebab-case>', () => {
+    const file = declarationsFile(
+      'topics:\n  - name: PaymentCompleted\n    partitions: 1\n    replicationFactor: 1\n    retentionMs: -1\n    cleanupPolicy: delete\n    minInsyncReplicas: 1\n',
+    );
+    expect(() => loadTopicDeclarations(file)).toThrow(/topics\.0\.name: expected <service>\.<event-in-kebab-case>/);
+  });
+
+  it('rejects a topic declared twice', () => {
+    const entry =
+      '  - name: payments.payment-completed\n    partitions: 1\n    replicationFactor: 1\n    retentionMs: -1\n    cleanupPolicy: delete\n    minInsyncReplicas: 1\n';
+    expect(() => loadTopicDeclarations(declarationsFile(`topics:\n${entry}${entry}`))).toThrow(/more than once/);
+  });
+});

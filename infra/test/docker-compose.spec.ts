@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { databaseUrlVariable, loadPlatformConfig, SERVICE_NAMES } from '@ensemble/config';
+import { VERSIONS } from '../src/versions';
+
+const root = join(__dirname, '..', '..');
+
+interface ComposeService {
+  image?: string;
+  command?: string[];
+  environment?: Record<string, string | number>;
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
+const services = compose.services;
+
+describe('docker-compose.yml', () => {
+  it('runs Kafka in KRaft mode at the version the local scripts run', () => {
+    expect(services.kafka.image).toBe(`apache/kafka:${VERSIONS.kafka}`);
+    expect(services.kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+  });
+
+  it('applies infra/topics.yaml with the same command as the local scripts', () => {
+    expect(services['kafka-topics'].command).toEqual(['npx', 'tsx', 'infra/cli.ts', 'topics']);
+  });
+
+  it('runs a Confluent Schema Registry with BACKWARD compatibility by default', () => {
+    expect(services['schema-registry'].image).toMatch(/^confluentinc\/cp-schema-registry:/);
+    expect(services['schema-registry'].environment?.SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL).toBe('backward');
+  });
+
+  it('creates one PostgreSQL database per service', () => {
+    const sql = readFileSync(join(root, 'infra', 'docker', 'create-databases.sql'), 'utf8');
+    const created = [...sql.matchAll(/CREATE DATABASE (\w+);/g)].map((match) => match[1]);
+    expect(created.sort()).toEqual([...SERVICE_NAMES].sort());
+  });
+
+  describe.each(SERVICE_NAMES)('the %s service', (service) => {
+    const definition = services[service];
+    const environment = Object.fromEntries(
+      Object.entries(definition?.environment ?? {}).map(([name, value]) => [name, String(value)]),
+    );
+
+    it('gets valid endpoints under the variable names the apps read', () => {
+      expect(Object.keys(environment)).toEqual(
+        expect.arrayContaining(['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', databaseUrlVariable(service), 'HTTP_PORT']),
+      );
+      const config = loadPlatformConfig(environment);
+      expect(config.kafka.brokers.map((broker) => broker.split(':')[0])).toEqual(['kafka']);
+      expect(new URL(config.schemaRegistry.url).hostname).toBe('schema-registry');
+      expect(new URL(config.databases[service]).pathname).toBe(`/${service}`);
+    });
+
+    it('starts after the topics are applied and the registry and database are healthy', () => {
+      expect(definition.depends_on).toEqual({
+        'kafka-topics': { condition: 'service_completed_successfully' },
+        'schema-registry': { condition: 'service_healthy' },
+        postgres: { condition: 'service_healthy' },
+      });
+      expect(definition.command).toEqual(['node', `dist/apps/${service}/src/main.js`]);
+    });
+  });
+});

@@ -1,0 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { Admin, Kafka, logLevel } from 'kafkajs';
+import { loadPlatformConfig } from '@ensemble/config';
+
+/** Clients for integration specs, pointed at the configured (by default the local) infrastructure. */
+export const platform = loadPlatformConfig();
+
+export const kafka = new Kafka({ clientId: 'ensemble-infra-spec', brokers: platform.kafka.brokers, logLevel: logLevel.WARN });
+
+/** A topic of the spec's own, so that specs never read each other's records; deleted by `deleteTopic`. */
+export async function createScratchTopic(admin: Admin, purpose: string, configEntries: Array<{ name: string; value: string }> = []): Promise<string> {
+  const topic = `spec.${purpose}-${randomUUID().slice(0, 8)}`;
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries }] });
+  return topic;
+}

@@ -1,0 +1,14 @@
+/**
+ * One run for unit specs (`*.spec.ts`, beside the code) and integration specs (`test/*.int-spec.ts`,
+ * against the real Kafka, schema registry and PostgreSQL, which the global setup brings up).
+ */
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/infra'],
+  testRegex: '\\.(spec|int-spec)\\.ts$',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  moduleNameMapper: { '^@ensemble/([a-z-]+)(/.*)?$': '<rootDir>/libs/$1/src$2' },
+  globalSetup: '<rootDir>/infra/test/global-setup.ts',
+  testTimeout: 60_000,
+};

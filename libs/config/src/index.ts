@@ -1,0 +1,5 @@
+export * from './configuration-error';
+export * from './environment';
+export * from './platform-config';
+export * from './services';
+export * from './platform-config.module';

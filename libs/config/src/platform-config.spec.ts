@@ -1,0 +1,43 @@
+import { ConfigurationError } from './configuration-error';
+import { loadPlatformConfig } from './platform-config';
+
+describe('loadPlatformConfig', () => {
+  it('points at the local infrastructure when nothing is set', () => {
+    const config = loadPlatformConfig({});
+
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.schemaRegistry.url).toBe('http://127.0.0.1:8081/apis/ccompat/v7');
+    expect(config.databases.payments).toBe('postgres://postgres@127.0.0.1:5432/payments');
+    expect(config.databases.dashboards).toBe('postgres://postgres@127.0.0.1:5432/dashboards');
+  });
+
+  it('takes each endpoint from its variable', () => {
+    const config = loadPlatformConfig({
+      KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
+      SCHEMA_REGISTRY_URL: 'https://registry.example:8081/',
+      SHIPPING_DATABASE_URL: 'postgresql://ship:secret@db:5433/shipping_prod',
+    });
+
+    expect(config.kafka.brokers).toEqual(['kafka-1:9092', 'kafka-2:9092']);
+    expect(config.schemaRegistry.url).toBe('https://registry.example:8081');
+    expect(config.databases.shipping).toBe('postgresql://ship:secret@db:5433/shipping_prod');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadPlatformConfig({ KAFKA_BROKERS: '  ' }).kafka.brokers).toEqual(['127.0.0.1:9092']);
+  });
+
+  it('names every bad variable and the value it got', () => {
+    const load = () =>
+      loadPlatformConfig({
+        KAFKA_BROKERS: 'localhost',
+        SCHEMA_REGISTRY_URL: 'registry:8081',
+        CRM_DATABASE_URL: 'mysql://root@db/crm',
+      });
+
+    expect(load).toThrow(ConfigurationError);
+    expect(load).toThrow(/KAFKA_BROKERS: expected host:port, got "localhost"/);
+    expect(load).toThrow(/SCHEMA_REGISTRY_URL: expected an http:\/\/ or https:\/\/ URL, got "registry:8081"/);
+    expect(load).toThrow(/CRM_DATABASE_URL: expected postgres:\/\/user@host:port\/database, got "mysql:\/\/root@db\/crm"/);
+  });
+});

@@ -1,0 +1,40 @@
+import { brokerList, httpUrl, parseEnvironment, postgresUrl } from './environment';
+import { databaseUrlVariable, SERVICE_NAMES, ServiceName } from './services';
+
+/** Where the shared infrastructure is: what every service and tool of Ensemble connects to. */
+export interface PlatformConfig {
+  kafka: { brokers: string[] };
+  /** Confluent-compatible base URL: Apicurio's ccompat API here, a Confluent Schema Registry elsewhere. */
+  schemaRegistry: { url: string };
+  databases: Record<ServiceName, string>;
+}
+
+export const LOCAL_DEFAULTS = {
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
+  postgresServer: 'postgres://postgres@127.0.0.1:5432',
+} as const;
+
+const databaseShape = Object.fromEntries(
+  SERVICE_NAMES.map((service) => [
+    databaseUrlVariable(service),
+    postgresUrl.default(`${LOCAL_DEFAULTS.postgresServer}/${service}`),
+  ]),
+);
+
+const platformShape = {
+  KAFKA_BROKERS: brokerList.default([LOCAL_DEFAULTS.KAFKA_BROKERS]),
+  SCHEMA_REGISTRY_URL: httpUrl.default(LOCAL_DEFAULTS.SCHEMA_REGISTRY_URL),
+  ...databaseShape,
+};
+
+export function loadPlatformConfig(env: Record<string, string | undefined> = process.env): PlatformConfig {
+  const parsed = parseEnvironment(platformShape, env) as Record<string, unknown>;
+  return {
+    kafka: { brokers: parsed.KAFKA_BROKERS as string[] },
+    schemaRegistry: { url: parsed.SCHEMA_REGISTRY_URL as string },
+    databases: Object.fromEntries(
+      SERVICE_NAMES.map((service) => [service, parsed[databaseUrlVariable(service)] as string]),
+    ) as Record<ServiceName, string>,
+  };
+}
