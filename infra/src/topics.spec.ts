@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadEventCatalogue } from '@ensemble/events';
 import { InfraError } from './infra-error';
+import { TOPICS_FILE } from './stack';
 import { ExistingTopic, loadTopicDeclarations, planTopicChanges, TopicDeclaration } from './topics';
 
 const declared: TopicDeclaration = {
@@ -74,5 +76,12 @@ describe('loadTopicDeclarations', () => {
     const entry =
       '  - name: payments.payment-completed\n    partitions: 1\n    replicationFactor: 1\n    retentionMs: -1\n    cleanupPolicy: delete\n    minInsyncReplicas: 1\n';
     expect(() => loadTopicDeclarations(declarationsFile(`topics:\n${entry}${entry}`))).toThrow(/more than once/);
+  });
+});
+
+describe('infra/topics.yaml', () => {
+  it('declares the topic of every event in schemas/', () => {
+    const declared = loadTopicDeclarations(TOPICS_FILE).map((topic) => topic.name);
+    for (const event of loadEventCatalogue().events) expect(declared).toContain(event.topic);
   });
 });

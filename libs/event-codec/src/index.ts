@@ -1,0 +1,3 @@
+export * from './event-codec';
+export * from './schema-compatibility';
+export * from './undecodable-record-error';

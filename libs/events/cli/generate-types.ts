@@ -1,0 +1,9 @@
+/** npm run schemas:types — regenerates the TypeScript event types from schemas/. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadEventCatalogue } from '../src/event-catalogue';
+import { GENERATED_TYPES_FILE, renderEventTypes } from './render-event-types';
+
+const target = join(__dirname, '..', '..', '..', GENERATED_TYPES_FILE);
+writeFileSync(target, renderEventTypes(loadEventCatalogue()));
+console.log(`wrote ${GENERATED_TYPES_FILE}`);

@@ -1,0 +1,96 @@
+// Generated from schemas/ by `npm run schemas:types`. Do not edit: change the .avsc and regenerate.
+/* eslint-disable @typescript-eslint/no-namespace */
+export namespace IoEnsembleEvents {
+    export const EventEnvelopeSchema = "{\"type\":\"record\",\"name\":\"EventEnvelope\",\"namespace\":\"io.ensemble.events\",\"doc\":\"What every event carries besides its own facts: its identity, its place in a conversation between services, and who wrote it.\",\"fields\":[{\"name\":\"eventId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"Unique per event; consumers deduplicate on it.\"},{\"name\":\"eventType\",\"type\":\"string\",\"doc\":\"The event's record name, e.g. PaymentCompleted.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the fact happened, in milliseconds since the epoch (UTC).\"},{\"name\":\"aggregateId\",\"type\":\"string\",\"doc\":\"The entity the event is about; also the Kafka record key, so that its events stay in order.\"},{\"name\":\"correlationId\",\"type\":\"string\",\"doc\":\"Shared by every event that one request set off, across services.\"},{\"name\":\"causationId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"The event (or request) that directly caused this one.\"},{\"name\":\"producer\",\"type\":\"string\",\"doc\":\"The service that wrote the event.\"}]}";
+    export const EventEnvelopeName = "io.ensemble.events.EventEnvelope";
+    /**
+     * What every event carries besides its own facts: its identity, its place in a conversation between services, and who wrote it.
+     */
+    export interface EventEnvelope {
+        /**
+         * Unique per event; consumers deduplicate on it.
+         */
+        eventId: string;
+        /**
+         * The event's record name, e.g. PaymentCompleted.
+         */
+        eventType: string;
+        /**
+         * When the fact happened, in milliseconds since the epoch (UTC).
+         */
+        occurredAt: number;
+        /**
+         * The entity the event is about; also the Kafka record key, so that its events stay in order.
+         */
+        aggregateId: string;
+        /**
+         * Shared by every event that one request set off, across services.
+         */
+        correlationId: string;
+        /**
+         * The event (or request) that directly caused this one.
+         *
+         * Default: null
+         */
+        causationId: null | string;
+        /**
+         * The service that wrote the event.
+         */
+        producer: string;
+    }
+}
+
+export namespace IoEnsemblePayments {
+    export const PaymentLineSchema = "{\"type\":\"record\",\"name\":\"PaymentLine\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"int\"},{\"name\":\"unitPriceMinor\",\"type\":\"long\"}]}";
+    export const PaymentLineName = "io.ensemble.payments.PaymentLine";
+    export interface PaymentLine {
+        sku: string;
+        quantity: number;
+        unitPriceMinor: number;
+    }
+    export const ShippingAddressSchema = "{\"type\":\"record\",\"name\":\"ShippingAddress\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"line1\",\"type\":\"string\"},{\"name\":\"city\",\"type\":\"string\"},{\"name\":\"postalCode\",\"type\":\"string\"},{\"name\":\"country\",\"type\":\"string\",\"doc\":\"ISO 3166-1 alpha-2 code.\"}]}";
+    export const ShippingAddressName = "io.ensemble.payments.ShippingAddress";
+    export interface ShippingAddress {
+        name: string;
+        line1: string;
+        city: string;
+        postalCode: string;
+        /**
+         * ISO 3166-1 alpha-2 code.
+         */
+        country: string;
+    }
+    export const PaymentCompletedSchema = "{\"type\":\"record\",\"name\":\"PaymentCompleted\",\"namespace\":\"io.ensemble.payments\",\"doc\":\"A customer's payment was taken. Invoice, CRM, shipping and dashboards react to it.\",\"fields\":[{\"name\":\"envelope\",\"type\":{\"type\":\"record\",\"name\":\"EventEnvelope\",\"namespace\":\"io.ensemble.events\",\"doc\":\"What every event carries besides its own facts: its identity, its place in a conversation between services, and who wrote it.\",\"fields\":[{\"name\":\"eventId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"Unique per event; consumers deduplicate on it.\"},{\"name\":\"eventType\",\"type\":\"string\",\"doc\":\"The event's record name, e.g. PaymentCompleted.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the fact happened, in milliseconds since the epoch (UTC).\"},{\"name\":\"aggregateId\",\"type\":\"string\",\"doc\":\"The entity the event is about; also the Kafka record key, so that its events stay in order.\"},{\"name\":\"correlationId\",\"type\":\"string\",\"doc\":\"Shared by every event that one request set off, across services.\"},{\"name\":\"causationId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"The event (or request) that directly caused this one.\"},{\"name\":\"producer\",\"type\":\"string\",\"doc\":\"The service that wrote the event.\"}]}},{\"name\":\"paymentId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"}},{\"name\":\"customerId\",\"type\":\"string\"},{\"name\":\"customerEmail\",\"type\":\"string\"},{\"name\":\"amountMinor\",\"type\":\"long\",\"doc\":\"Total in the currency's minor unit (cents for EUR); equals the sum of the lines.\"},{\"name\":\"currency\",\"type\":\"string\",\"doc\":\"ISO 4217 code, e.g. EUR.\"},{\"name\":\"items\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"PaymentLine\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"int\"},{\"name\":\"unitPriceMinor\",\"type\":\"long\"}]}}},{\"name\":\"shippingAddress\",\"type\":{\"type\":\"record\",\"name\":\"ShippingAddress\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"line1\",\"type\":\"string\"},{\"name\":\"city\",\"type\":\"string\"},{\"name\":\"postalCode\",\"type\":\"string\"},{\"name\":\"country\",\"type\":\"string\",\"doc\":\"ISO 3166-1 alpha-2 code.\"}]}},{\"name\":\"completedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
+    export const PaymentCompletedName = "io.ensemble.payments.PaymentCompleted";
+    /**
+     * A customer's payment was taken. Invoice, CRM, shipping and dashboards react to it.
+     */
+    export interface PaymentCompleted {
+        envelope: IoEnsembleEvents.EventEnvelope;
+        paymentId: string;
+        customerId: string;
+        customerEmail: string;
+        /**
+         * Total in the currency's minor unit (cents for EUR); equals the sum of the lines.
+         */
+        amountMinor: number;
+        /**
+         * ISO 4217 code, e.g. EUR.
+         */
+        currency: string;
+        items: IoEnsemblePayments.PaymentLine[];
+        shippingAddress: IoEnsemblePayments.ShippingAddress;
+        completedAt: number;
+    }
+}
+
+export type PaymentCompleted = IoEnsemblePayments.PaymentCompleted;
+
+/** Every event type by its name. */
+export interface EventTypes {
+  PaymentCompleted: IoEnsemblePayments.PaymentCompleted;
+}
+
+export type EventEnvelope = IoEnsembleEvents.EventEnvelope;
+export type EventType = keyof EventTypes;
+export type EnsembleEvent = EventTypes[EventType];
