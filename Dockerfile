@@ -12,3 +12,4 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev
 COPY --from=build /ensemble/dist ./dist
+COPY schemas ./schemas

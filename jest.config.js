@@ -11,4 +11,6 @@ module.exports = {
   moduleNameMapper: { '^@ensemble/([a-z-]+)(/.*)?$': '<rootDir>/libs/$1/src$2' },
   globalSetup: '<rootDir>/infra/test/global-setup.ts',
   testTimeout: 60_000,
+  // Specs share the real servers (and assert on what a topic received); on two cores parallel workers would only contend.
+  maxWorkers: 1,
 };

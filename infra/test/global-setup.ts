@@ -1,15 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
+const root = join(__dirname, '..', '..');
+
+function run(what: string, command: string, args: string[]): void {
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new Error(`${what} failed (see its output above); the integration specs need it`);
+}
+
 /**
- * Integration specs talk to the real Kafka, schema registry and PostgreSQL: bring up whatever is not
- * running (a no-op when it all is). They stay up afterwards for the next run; `npm run infra:down` stops them.
+ * Integration specs talk to the real Kafka, schema registry and PostgreSQL, and start services as
+ * real processes from dist/. Bring up whatever infrastructure is not running (a no-op when it all
+ * is; it stays up afterwards for the next run, until `npm run infra:down`) and build the services.
  */
 export default function globalSetup(): void {
-  const root = join(__dirname, '..', '..');
-  const up = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'infra', 'cli.ts'), 'up'], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (up.status !== 0) throw new Error('infra:up failed (see its output above); integration specs need it');
+  run('infra:up', join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'infra', 'cli.ts'), 'up']);
+  run('building the services', 'npm', ['run', '--silent', 'build']);
 }

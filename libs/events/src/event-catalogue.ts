@@ -1,11 +1,21 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { SERVICE_NAMES, ServiceName } from '@ensemble/config';
 
-/** The folder that holds every event schema: the one source of truth for what events are. */
-export const SCHEMAS_DIR = resolve(__dirname, '..', '..', '..', 'schemas');
-
 const ENVELOPE_FILE = 'event-envelope.avsc';
+
+/**
+ * The folder that holds every event schema, the one source of truth for what events are: the
+ * nearest `schemas/` above this file, whether it runs from the sources or from `dist/`.
+ */
+export const SCHEMAS_DIR = findSchemasDir(__dirname);
+
+function findSchemasDir(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'schemas', ENVELOPE_FILE))) return join(dir, 'schemas');
+  }
+  throw new Error(`No schemas/${ENVELOPE_FILE} in any folder above ${from}`);
+}
 const ENVELOPE_TYPE = 'io.ensemble.events.EventEnvelope';
 
 type AvroSchema = Record<string, unknown>;

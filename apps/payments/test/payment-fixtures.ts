@@ -1,0 +1,24 @@
+import { randomUUID } from 'node:crypto';
+
+/** A valid POST /payments body; `seed` varies the customer and amounts. */
+export function paymentBody(seed = 1) {
+  const quantity = (seed % 3) + 1;
+  const unitPriceMinor = 1_000 + (seed % 97);
+  return {
+    customerId: `customer-${seed % 50}`,
+    customerEmail: `customer-${seed % 50}@example.com`,
+    amountMinor: quantity * unitPriceMinor,
+    currency: seed % 2 === 0 ? 'EUR' : 'USD',
+    items: [{ sku: `SKU-${seed % 7}`, quantity, unitPriceMinor }],
+    shippingAddress: { name: 'Ada Lovelace', line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' },
+  };
+}
+
+export async function postPayment(baseUrl: string, body: unknown, key: string = randomUUID(), headers: Record<string, string> = {}) {
+  const response = await fetch(`${baseUrl}/payments`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+}

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MixedList } from 'typeorm';
+import { PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
+
+export interface ServiceDatabaseOptions {
+  service: ServiceName;
+  entities: MixedList<Function>;
+  migrations: MixedList<Function>;
+}
+
+/**
+ * A service's own PostgreSQL database, at its `<SERVICE>_DATABASE_URL`. The schema comes only from
+ * migrations, run at start-up; TypeORM never synchronises it.
+ */
+@Module({})
+export class ServiceDatabaseModule {
+  static forRoot({ service, entities, migrations }: ServiceDatabaseOptions): DynamicModule {
+    return TypeOrmModule.forRootAsync({
+      inject: [PLATFORM_CONFIG],
+      useFactory: (config: PlatformConfig) => ({
+        type: 'postgres',
+        url: config.databases[service],
+        applicationName: service,
+        entities,
+        migrations,
+        migrationsRun: true,
+        migrationsTableName: 'migrations',
+        synchronize: false,
+        extra: { max: 20 },
+      }),
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+export interface FieldProblem {
+  /** Where in the request, e.g. `items[0].quantity` or `header Idempotency-Key`. */
+  field: string;
+  message: string;
+}
+
+/** The one JSON error body every Ensemble service answers with. */
+export interface ApiErrorBody {
+  error: {
+    status: number;
+    code: string;
+    message: string;
+    fields?: FieldProblem[];
+  };
+}
+
+/** An HTTP error with a stable machine-readable code, e.g. `validation_failed` or `idempotency_key_reused`. */
+export class ApiError extends HttpException {
+  constructor(status: HttpStatus, code: string, message: string, fields?: FieldProblem[]) {
+    super({ error: { status, code, message, ...(fields ? { fields } : {}) } } satisfies ApiErrorBody, status);
+  }
+}
+
+export class ValidationFailed extends ApiError {
+  constructor(fields: FieldProblem[]) {
+    super(
+      HttpStatus.BAD_REQUEST,
+      'validation_failed',
+      `The request is invalid: ${fields.map((problem) => problem.field).join(', ')}`,
+      fields,
+    );
+  }
+}

@@ -1,0 +1,5 @@
+export * from './api-error';
+export * from './api-error.filter';
+export * from './start-http-service';
+export * from './zod-validation.pipe';
+export * from './request-header.decorator';

@@ -1,0 +1,37 @@
+import { Logger, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { z } from 'zod';
+import { ConfigurationError, parseEnvironment, port, ServiceName } from '@ensemble/config';
+import { ApiErrorFilter } from './api-error.filter';
+
+/** Larger JSON bodies are refused with 413 before they are parsed. */
+export const BODY_LIMIT = '64kb';
+
+/**
+ * Starts a service's HTTP API on HTTP_HOST:HTTP_PORT (default 127.0.0.1:`defaultPort`) with the platform's conventions:
+ * a body size limit, one JSON error body, and a graceful shutdown on SIGTERM. A configuration error
+ * stops the process with a message naming the variable.
+ */
+export async function startHttpService(service: ServiceName, module: Type, defaultPort: number): Promise<NestExpressApplication> {
+  const logger = new Logger(service);
+  try {
+    const { HTTP_HOST, HTTP_PORT } = parseEnvironment({
+      HTTP_HOST: z.string().default('127.0.0.1'),
+      HTTP_PORT: port.default(defaultPort),
+    });
+    const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false });
+    app.useBodyParser('json', { limit: BODY_LIMIT });
+    app.useGlobalFilters(new ApiErrorFilter());
+    app.enableShutdownHooks();
+    await app.listen(HTTP_PORT, HTTP_HOST);
+    logger.log(`listening on http://${HTTP_HOST}:${HTTP_PORT}`);
+    return app;
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      logger.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,25 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { PlatformConfig } from '@ensemble/config';
+
+const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'log',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** A kafkajs client for the configured brokers that logs through Nest's logger, warnings and up. */
+export function createKafka(config: PlatformConfig, clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: config.kafka.brokers,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        new Logger(`kafkajs:${namespace}`)[LEVELS[level] ?? 'log'](`${message} ${JSON.stringify(extra)}`);
+      },
+  });
+}

@@ -1,0 +1,19 @@
+import { EntityManager } from 'typeorm';
+
+export interface OutboxBacklog {
+  /** Rows not yet published. */
+  pending: number;
+  /** Age of the oldest unpublished row in seconds; 0 when there is none. */
+  oldestPendingSeconds: number;
+}
+
+/** How far behind the relay is; exposed as metrics. */
+export async function measureOutboxBacklog(db: Pick<EntityManager, 'query'>): Promise<OutboxBacklog> {
+  const result = await db.query(
+    `SELECT count(*)::int AS pending,
+            coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest
+       FROM outbox WHERE published_at IS NULL`,
+  );
+  const [row] = result as Array<{ pending: number; oldest: number }>;
+  return { pending: row.pending, oldestPendingSeconds: row.oldest };
+}

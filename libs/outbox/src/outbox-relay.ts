@@ -1,0 +1,191 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IHeaders, Message, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { EventType, EventTypes } from '@ensemble/events';
+import { EventCodec } from '@ensemble/event-codec';
+import { backoffDelay } from '@ensemble/retry';
+import { LaneLeases } from './lane-leases';
+import { OUTBOX_CHANNEL } from './outbox-contract';
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  /** Rows read and published per round trip under load. */
+  batchSize: number;
+  /** How long the relay sleeps when no NOTIFY arrives: the fallback if a notification is lost. */
+  pollIntervalMs: number;
+  /** Published rows older than this are deleted. */
+  retentionMs: number;
+}
+
+export const DEFAULT_RELAY_OPTIONS: Omit<OutboxRelayOptions, 'databaseUrl'> = {
+  batchSize: 500,
+  pollIntervalMs: 1_000,
+  retentionMs: 7 * 24 * 3_600_000,
+};
+
+interface PendingRow {
+  id: string;
+  topic: string;
+  aggregate_id: string;
+  event_type: string;
+  payload: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/** What the relay reports, for logs and metrics; the relay itself never logs. */
+export interface OutboxRelayEvents {
+  published: [{ count: number; durationMs: number }];
+  lanes: [{ held: number[] }];
+  failed: [{ error: Error; attempt: number; retryInMs: number }];
+  cleaned: [{ deleted: number }];
+}
+
+/**
+ * Publishes outbox rows to Kafka, at least once and in order per aggregate.
+ *
+ * A row is marked published only after Kafka has acknowledged it (acks=all, idempotent producer),
+ * so a crash between the two re-sends the same eventId after restart and never loses an event;
+ * consumers deduplicate on eventId. Order per aggregate holds across relay instances because a
+ * lane (a hash of the aggregate id) is published by whichever single relay holds its lease, reading
+ * its rows in sequence order, one batch at a time.
+ */
+export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
+  private client?: Client;
+  private leases?: LaneLeases;
+  private running = false;
+  private loop?: Promise<void>;
+  private notified = false;
+  private waiter?: () => void;
+  private lastCleanup = 0;
+
+  constructor(
+    private readonly options: OutboxRelayOptions,
+    private readonly producer: Producer,
+    private readonly codec: EventCodec,
+  ) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.producer.connect();
+    this.loop = this.run();
+  }
+
+  /** Lets the batch in hand finish and be marked, then releases every lease. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wakeUp();
+    await this.loop;
+    await this.producer.disconnect();
+  }
+
+  /** Publishes one batch from the held lanes; returns how many rows it published. */
+  async relayPendingEvents(): Promise<number> {
+    const client = this.client;
+    const lanes = this.leases?.held ?? [];
+    if (!client || lanes.length === 0) return 0;
+    const started = Date.now();
+    const { rows } = await client.query<PendingRow>(
+      `SELECT id, topic, aggregate_id, event_type, payload, headers FROM outbox
+        WHERE published_at IS NULL AND lane = ANY($1::smallint[])
+        ORDER BY sequence LIMIT $2`,
+      [lanes, this.options.batchSize],
+    );
+    if (rows.length === 0) return 0;
+    await this.producer.sendBatch({ acks: -1, topicMessages: await this.toTopicMessages(rows) });
+    await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [rows.map((row) => row.id)]);
+    this.emit('published', { count: rows.length, durationMs: Date.now() - started });
+    return rows.length;
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (this.running) {
+      try {
+        await this.connect();
+        attempt = 0;
+        while (this.running) {
+          await this.leases!.rebalance();
+          this.emit('lanes', { held: this.leases!.held });
+          const published = await this.relayPendingEvents();
+          await this.cleanUpIfDue();
+          if (published < this.options.batchSize) await this.waitForNotification();
+        }
+      } catch (error) {
+        attempt += 1;
+        const retryInMs = backoffDelay(attempt, { initialMs: 200, maxMs: 10_000 });
+        this.emit('failed', { error: error as Error, attempt, retryInMs });
+        await sleep(retryInMs);
+      } finally {
+        await this.disconnect();
+      }
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'outbox-relay' });
+    // A dropped connection surfaces as a failed query in the loop, which reconnects.
+    client.on('error', () => undefined);
+    client.on('notification', () => this.wakeUp());
+    await client.connect();
+    this.client = client;
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.leases = new LaneLeases(client);
+    await this.leases.join();
+  }
+
+  private async disconnect(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.leases = undefined;
+    // Closing the session releases every lease at once.
+    await client?.end().catch(() => undefined);
+  }
+
+  /** Returns at once if a NOTIFY came during the last batch, else at the next one or after the poll interval. */
+  private async waitForNotification(): Promise<void> {
+    if (!this.notified) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => this.wakeUp(), this.options.pollIntervalMs);
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.notified = false;
+  }
+
+  private wakeUp(): void {
+    this.notified = true;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.();
+  }
+
+  private async cleanUpIfDue(): Promise<void> {
+    if (Date.now() - this.lastCleanup < 60_000) return;
+    this.lastCleanup = Date.now();
+    const result = await this.client!.query(
+      `DELETE FROM outbox WHERE id IN (
+         SELECT id FROM outbox WHERE published_at < now() - $1 * interval '1 millisecond' LIMIT 10000)`,
+      [this.options.retentionMs],
+    );
+    if (result.rowCount) this.emit('cleaned', { deleted: result.rowCount });
+  }
+
+  private async toTopicMessages(rows: PendingRow[]): Promise<Array<{ topic: string; messages: Message[] }>> {
+    const byTopic = new Map<string, Message[]>();
+    for (const row of rows) {
+      const value = await this.codec.encode(row.event_type as EventType, row.payload as unknown as EventTypes[EventType]);
+      const messages = byTopic.get(row.topic) ?? [];
+      messages.push({ key: row.aggregate_id, value, headers: row.headers as IHeaders });
+      byTopic.set(row.topic, messages);
+    }
+    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  }
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { ServiceName } from '@ensemble/config';
+import { EventCatalogue, EventType, EventTypes } from '@ensemble/events';
+import { OutboxEvent } from './outbox-event.entity';
+import { childTraceparent } from './trace-context';
+
+/** Where an event sits in the conversation between services. */
+export interface EventContext {
+  correlationId: string;
+  causationId?: string | null;
+  /** The W3C traceparent of the work that produced the event, if any. */
+  traceparent?: string;
+}
+
+export type EventFacts<T extends EventType> = Omit<EventTypes[T], 'envelope'>;
+
+/**
+ * Appends events to the outbox inside the caller's transaction, so that the event exists if and only
+ * if the change it announces was committed. Publishing is the relay's job.
+ */
+export class OutboxWriter {
+  constructor(
+    private readonly producer: ServiceName,
+    private readonly catalogue: EventCatalogue,
+  ) {}
+
+  async append<T extends EventType>(
+    manager: EntityManager,
+    eventType: T,
+    aggregate: { type: string; id: string },
+    facts: EventFacts<T>,
+    context: EventContext,
+  ): Promise<EventTypes[T]> {
+    const { topic } = this.catalogue.get(eventType);
+    const envelope = {
+      eventId: randomUUID(),
+      eventType,
+      occurredAt: Date.now(),
+      aggregateId: aggregate.id,
+      correlationId: context.correlationId,
+      causationId: context.causationId ?? null,
+      producer: this.producer,
+    };
+    const event = { envelope, ...facts } as EventTypes[T];
+    const headers: Record<string, string> = {
+      'event-id': envelope.eventId,
+      'event-type': eventType,
+      'correlation-id': envelope.correlationId,
+      traceparent: childTraceparent(context.traceparent),
+    };
+    if (envelope.causationId) headers['causation-id'] = envelope.causationId;
+    const row: Partial<OutboxEvent> = {
+      id: envelope.eventId,
+      aggregateType: aggregate.type,
+      aggregateId: aggregate.id,
+      eventType,
+      topic,
+      payload: event as unknown as Record<string, unknown>,
+      headers,
+    };
+    await manager.insert(OutboxEvent, row as QueryDeepPartialEntity<OutboxEvent>);
+    return event;
+  }
+}

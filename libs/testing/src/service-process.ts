@@ -1,0 +1,71 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ServiceName } from '@ensemble/config';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/**
+ * A service running as its own OS process from `dist/` (built by the test run's global setup), the
+ * way it runs in production, so that a spec can SIGKILL it. Output goes to .ensemble/test-logs/.
+ */
+export class ServiceProcess {
+  private constructor(
+    readonly name: string,
+    readonly url: string,
+    private readonly child: ChildProcess,
+    readonly logFile: string,
+  ) {}
+
+  static async start(service: ServiceName, options: { port: number; name?: string; env?: Record<string, string> }): Promise<ServiceProcess> {
+    const name = options.name ?? service;
+    const logDir = join(ROOT, '.ensemble', 'test-logs');
+    mkdirSync(logDir, { recursive: true });
+    const logFile = join(logDir, `${name}.log`);
+    const log = openSync(logFile, 'a');
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'src', 'main.js')], {
+      env: { ...process.env, NO_COLOR: '1', HTTP_PORT: String(options.port), ...options.env },
+      stdio: ['ignore', log, log],
+    });
+    const started = new ServiceProcess(name, `http://127.0.0.1:${options.port}`, child, logFile);
+    await started.waitUntilHealthy();
+    return started;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed; what a crash looks like. */
+  kill(): Promise<void> {
+    return this.signal('SIGKILL');
+  }
+
+  /** SIGTERM: a graceful stop. */
+  stop(): Promise<void> {
+    return this.signal('SIGTERM');
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    if (!this.running) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill(signal);
+    await exited;
+  }
+
+  private async waitUntilHealthy(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`${this.name} exited with ${this.child.exitCode ?? this.child.signalCode} while starting; see ${this.logFile}`);
+      try {
+        if ((await fetch(`${this.url}/health`)).ok) return;
+      } catch {
+        // Not listening yet.
+      }
+      await sleep(100);
+    }
+    await this.kill();
+    throw new Error(`${this.name} was not healthy after ${timeoutMs} ms; see ${this.logFile}`);
+  }
+}
