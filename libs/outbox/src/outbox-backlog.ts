@@ -1,5 +1,3 @@
-import { EntityManager } from 'typeorm';
-
 export interface OutboxBacklog {
   /** Rows not yet published. */
   pending: number;
@@ -7,13 +5,16 @@ export interface OutboxBacklog {
   oldestPendingSeconds: number;
 }
 
+/** A TypeORM DataSource or EntityManager (rows as an array), or a pg Client or Pool (rows in `.rows`). */
+type Queryable = { query(sql: string): Promise<unknown> };
+
 /** How far behind the relay is; exposed as metrics. */
-export async function measureOutboxBacklog(db: Pick<EntityManager, 'query'>): Promise<OutboxBacklog> {
+export async function measureOutboxBacklog(db: Queryable): Promise<OutboxBacklog> {
   const result = await db.query(
     `SELECT count(*)::int AS pending,
             coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest
        FROM outbox WHERE published_at IS NULL`,
   );
-  const [row] = result as Array<{ pending: number; oldest: number }>;
+  const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ pending: number; oldest: number }>;
   return { pending: row.pending, oldestPendingSeconds: row.oldest };
 }

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { Partitioners } from 'kafkajs';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { loadPlatformConfig } from '@ensemble/config';
+import { EventCodec } from '@ensemble/event-codec';
+import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
+import { createKafka } from '@ensemble/kafka';
+import { TopicReader } from '@ensemble/testing';
+import { CreateOutbox1763780000000 } from '../src/migrations/1763780000000-create-outbox';
+import { measureOutboxBacklog } from '../src/outbox-backlog';
+import { OutboxRelay } from '../src/outbox-relay';
+
+const config = loadPlatformConfig();
+const kafka = createKafka(config, 'outbox-relay-spec');
+const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
+
+/** A database of this spec's own, with the outbox migration applied, so no service's relay touches its rows. */
+async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `outbox_spec_${randomUUID().slice(0, 8)}`;
+  const server = new URL(config.databases.payments);
+  server.pathname = '/postgres';
+  const admin = new Client({ connectionString: server.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(config.databases.payments);
+  url.pathname = `/${name}`;
+  const dataSource = new DataSource({ type: 'postgres', url: url.toString(), migrations: [CreateOutbox1763780000000] });
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  await dataSource.destroy();
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** The n-th event of an aggregate: its position rides in amountMinor so that order can be read back. */
+function nthEvent(aggregateId: string, n: number): PaymentCompleted {
+  return {
+    envelope: {
+      eventId: randomUUID(),
+      eventType: 'PaymentCompleted',
+      occurredAt: Date.now(),
+      aggregateId,
+      correlationId: aggregateId,
+      causationId: null,
+      producer: 'payments',
+    },
+    paymentId: randomUUID(),
+    customerId: aggregateId,
+    customerEmail: 'order@example.com',
+    amountMinor: n,
+    currency: 'EUR',
+    items: [{ sku: 'SKU', quantity: 1, unitPriceMinor: n }],
+    shippingAddress: { name: 'N', line1: 'L', city: 'C', postalCode: 'P', country: 'DE' },
+    completedAt: Date.now(),
+  };
+}
+
+describe('OutboxRelay against real PostgreSQL and Kafka', () => {
+  let database: { url: string; drop: () => Promise<void> };
+  let db: Client;
+  let topic: string;
+  const relays: OutboxRelay[] = [];
+
+  beforeAll(async () => {
+    database = await scratchDatabase();
+    db = new Client({ connectionString: database.url });
+    await db.connect();
+    const admin = kafka.admin();
+    await admin.connect();
+    topic = `spec.outbox-relay-${randomUUID().slice(0, 8)}`;
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 6, replicationFactor: 1 }] });
+    await admin.disconnect();
+  });
+
+  afterAll(async () => {
+    await Promise.all(relays.map((relay) => relay.stop()));
+    await db.end();
+    await database.drop();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic] });
+    await admin.disconnect();
+  });
+
+  function startRelay(): OutboxRelay {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    const relay = new OutboxRelay({ databaseUrl: database.url, batchSize: 50, pollIntervalMs: 200, retentionMs: 3_600_000 }, producer, codec);
+    relays.push(relay);
+    void relay.start();
+    return relay;
+  }
+
+  async function append(events: PaymentCompleted[]): Promise<void> {
+    const values = events.map((_, index) => `($${index * 3 + 1}::uuid, 'Order', $${index * 3 + 2}, 'PaymentCompleted', '${topic}', $${index * 3 + 3}::jsonb, '{}')`);
+    await db.query(
+      `INSERT INTO outbox (id, aggregate_type, aggregate_id, event_type, topic, payload, headers) VALUES ${values.join(', ')}`,
+      events.flatMap((event) => [event.envelope.eventId, event.envelope.aggregateId, JSON.stringify(event)]),
+    );
+  }
+
+  it('keeps each aggregate in order with two relays sharing the lanes, publishing every row once', async () => {
+    const aggregates = Array.from({ length: 40 }, () => randomUUID());
+    const eventsPerAggregate = 25;
+    const publishedBy = [0, 0];
+    const reader = new TopicReader(kafka, topic);
+    await reader.mark();
+
+    [startRelay(), startRelay()].forEach((relay, index) => relay.on('published', ({ count }) => (publishedBy[index] += count)));
+    // Appended in rounds while both relays run, so that lanes change hands between batches.
+    for (let n = 1; n <= eventsPerAggregate; n++) {
+      await append(aggregates.map((aggregate) => nthEvent(aggregate, n)));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const total = aggregates.length * eventsPerAggregate;
+    const records = await reader.readUntil((read) => read.length >= total);
+    const decoded = await Promise.all(records.map(async (record) => (await codec.decode(record.message.value)) as PaymentCompleted));
+
+    const sequences = new Map<string, number[]>();
+    for (const event of decoded) sequences.set(event.customerId, [...(sequences.get(event.customerId) ?? []), event.amountMinor]);
+    const inOrder = Array.from({ length: eventsPerAggregate }, (_, index) => index + 1);
+    for (const aggregate of aggregates) expect(sequences.get(aggregate)).toEqual(inOrder);
+    expect(await reader.countSinceMark()).toBe(total);
+    expect(publishedBy[0]).toBeGreaterThan(0);
+    expect(publishedBy[1]).toBeGreaterThan(0);
+    expect(await measureOutboxBacklog(db)).toEqual({ pending: 0, oldestPendingSeconds: 0 });
+  });
+});
