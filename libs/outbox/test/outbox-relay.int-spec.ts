@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka';
-import { TopicReader } from '@ensemble/testing';
+import { createScratchDatabase, ScratchDatabase, TopicReader } from '@ensemble/testing';
 import { CreateOutbox1763780000000 } from '../src/migrations/1763780000000-create-outbox';
 import { measureOutboxBacklog } from '../src/outbox-backlog';
 import { OutboxRelay } from '../src/outbox-relay';
@@ -14,29 +13,6 @@ import { OutboxRelay } from '../src/outbox-relay';
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'outbox-relay-spec');
 const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
-
-/** A database of this spec's own, with the outbox migration applied, so no service's relay touches its rows. */
-async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `outbox_spec_${randomUUID().slice(0, 8)}`;
-  const server = new URL(config.databases.payments);
-  server.pathname = '/postgres';
-  const admin = new Client({ connectionString: server.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(config.databases.payments);
-  url.pathname = `/${name}`;
-  const dataSource = new DataSource({ type: 'postgres', url: url.toString(), migrations: [CreateOutbox1763780000000] });
-  await dataSource.initialize();
-  await dataSource.runMigrations();
-  await dataSource.destroy();
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
 
 /** The n-th event of an aggregate: its position rides in amountMinor so that order can be read back. */
 function nthEvent(aggregateId: string, n: number): PaymentCompleted {
@@ -62,13 +38,14 @@ function nthEvent(aggregateId: string, n: number): PaymentCompleted {
 }
 
 describe('OutboxRelay against real PostgreSQL and Kafka', () => {
-  let database: { url: string; drop: () => Promise<void> };
+  let database: ScratchDatabase;
   let db: Client;
   let topic: string;
   const relays: OutboxRelay[] = [];
 
   beforeAll(async () => {
-    database = await scratchDatabase();
+    // A database of this spec's own, so that no service's relay takes its rows.
+    database = await createScratchDatabase(config.databases.payments, 'outbox_spec', [CreateOutbox1763780000000]);
     db = new Client({ connectionString: database.url });
     await db.connect();
     const admin = kafka.admin();

@@ -1,2 +1,3 @@
 export * from './service-process';
 export * from './topic-reader';
+export * from './scratch-database';
