@@ -4,7 +4,8 @@ WORKDIR /ensemble
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
-RUN for project in $(node -e "const p=require('./nest-cli.json').projects;console.log(Object.keys(p).filter(k=>p[k].type==='application').join(' '))"); do npx nest build "$project"; done
+# One pass compiles every service (tsconfig.build.json); they share the libraries.
+RUN npx nest build
 
 FROM node:20-bookworm-slim
 WORKDIR /ensemble

@@ -1,4 +1,5 @@
 import { Admin } from 'kafkajs';
+import { loadEventCatalogue } from '@ensemble/events';
 import { applyTopics, describeTopics, loadTopicDeclarations, managedConfig, TopicDeclaration } from '../src/topics';
 import { TOPICS_FILE } from '../src/stack';
 import { createScratchTopic, kafka } from './kafka-clients';
@@ -29,7 +30,8 @@ describe('topics declared in infra/topics.yaml', () => {
   });
 
   it('keeps event records forever', () => {
-    for (const topic of loadTopicDeclarations(TOPICS_FILE)) expect(topic.retentionMs).toBe(-1);
+    const declared = new Map(loadTopicDeclarations(TOPICS_FILE).map((topic) => [topic.name, topic]));
+    for (const event of loadEventCatalogue().events) expect(declared.get(event.topic)?.retentionMs).toBe(-1);
   });
 
   it('brings a drifted topic back in line, and a second application changes nothing', async () => {

@@ -1,8 +1,6 @@
-import { Column, Entity, PrimaryColumn, ValueTransformer } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintAsNumber } from '@ensemble/database';
 import { PaymentCompleted } from '@ensemble/events';
-
-/** PostgreSQL returns bigint as a string; amounts in minor units stay far below 2^53. */
-const bigintAsNumber: ValueTransformer = { to: (value: number) => value, from: (value: string) => Number(value) };
 
 /** A completed payment: recorded once, never changed. */
 @Entity({ name: 'payments' })

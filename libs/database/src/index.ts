@@ -1,1 +1,2 @@
 export * from './service-database.module';
+export * from './bigint-as-number';

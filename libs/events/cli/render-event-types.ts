@@ -11,7 +11,7 @@ export function renderEventTypes(catalogue: EventCatalogue): string {
   // One union schema, so that shared named types (the envelope) are declared once.
   const declarations = toTypeScript(catalogue.events.map((event) => event.schema) as never)
     .replace(/^\/\* eslint-disable.*\n/m, '')
-    .replace(/^export type AvroType = .*\n/m, '');
+    .replace(/^export type AvroType = [\s\S]*?;\n(?=\n|export )/m, '');
   const eventMap = catalogue.events
     .map((event) => `  ${event.eventType}: ${namespaceOf(event.schema)}.${event.eventType};`)
     .join('\n');

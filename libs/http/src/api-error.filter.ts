@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { Response } from 'express';
+import { Observable, throwError } from 'rxjs';
 import { ApiErrorBody } from './api-error';
 
 /** Body-parser errors carry their HTTP status and a type such as `entity.too.large`. */
@@ -9,12 +10,18 @@ interface BodyParserError {
   message: string;
 }
 
-/** Turns every error into the {@link ApiErrorBody} shape; unexpected errors become a 500 that reveals nothing. */
+/**
+ * Turns every HTTP error into the {@link ApiErrorBody} shape; unexpected errors become a 500 that
+ * reveals nothing. An event handler's error passes unchanged to its transport, which needs the
+ * original to choose between a retry and the dead-letter topic and to say what went wrong (Nest's
+ * default would replace it with a generic one).
+ */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    if (host.getType() === 'rpc') return throwError(() => exception);
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
     response.status(body.error.status).json(body);

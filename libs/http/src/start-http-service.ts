@@ -11,9 +11,15 @@ export const BODY_LIMIT = '64kb';
 /**
  * Starts a service's HTTP API on HTTP_HOST:HTTP_PORT (default 127.0.0.1:`defaultPort`) with the platform's conventions:
  * a body size limit, one JSON error body, and a graceful shutdown on SIGTERM. A configuration error
- * stops the process with a message naming the variable.
+ * stops the process with a message naming the variable. `beforeListen` attaches what else the
+ * service runs (its event consumers) before it takes requests.
  */
-export async function startHttpService(service: ServiceName, module: Type, defaultPort: number): Promise<NestExpressApplication> {
+export async function startHttpService(
+  service: ServiceName,
+  module: Type,
+  defaultPort: number,
+  beforeListen: (app: NestExpressApplication) => Promise<void> = async () => undefined,
+): Promise<NestExpressApplication> {
   const logger = new Logger(service);
   try {
     const { HTTP_HOST, HTTP_PORT } = parseEnvironment({
@@ -24,6 +30,7 @@ export async function startHttpService(service: ServiceName, module: Type, defau
     app.useBodyParser('json', { limit: BODY_LIMIT });
     app.useGlobalFilters(new ApiErrorFilter());
     app.enableShutdownHooks();
+    await beforeListen(app);
     await app.listen(HTTP_PORT, HTTP_HOST);
     logger.log(`listening on http://${HTTP_HOST}:${HTTP_PORT}`);
     return app;

@@ -43,7 +43,7 @@ export class OutboxWriter {
       causationId: context.causationId ?? null,
       producer: this.producer,
     };
-    const event = { envelope, ...facts } as EventTypes[T];
+    const event = { envelope, ...facts } as unknown as EventTypes[T];
     const headers: Record<string, string> = {
       'event-id': envelope.eventId,
       'event-type': eventType,

@@ -40,6 +40,36 @@ export namespace IoEnsembleEvents {
     }
 }
 
+export namespace IoEnsembleInvoice {
+    export const InvoiceLineSchema = "{\"type\":\"record\",\"name\":\"InvoiceLine\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"int\"},{\"name\":\"unitPriceMinor\",\"type\":\"long\"},{\"name\":\"lineTotalMinor\",\"type\":\"long\"}]}";
+    export const InvoiceLineName = "io.ensemble.invoice.InvoiceLine";
+    export interface InvoiceLine {
+        sku: string;
+        quantity: number;
+        unitPriceMinor: number;
+        lineTotalMinor: number;
+    }
+    export const InvoiceIssuedSchema = "{\"type\":\"record\",\"name\":\"InvoiceIssued\",\"namespace\":\"io.ensemble.invoice\",\"doc\":\"An invoice was issued for a completed payment.\",\"fields\":[{\"name\":\"envelope\",\"type\":{\"type\":\"record\",\"name\":\"EventEnvelope\",\"namespace\":\"io.ensemble.events\",\"doc\":\"What every event carries besides its own facts: its identity, its place in a conversation between services, and who wrote it.\",\"fields\":[{\"name\":\"eventId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"Unique per event; consumers deduplicate on it.\"},{\"name\":\"eventType\",\"type\":\"string\",\"doc\":\"The event's record name, e.g. PaymentCompleted.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the fact happened, in milliseconds since the epoch (UTC).\"},{\"name\":\"aggregateId\",\"type\":\"string\",\"doc\":\"The entity the event is about; also the Kafka record key, so that its events stay in order.\"},{\"name\":\"correlationId\",\"type\":\"string\",\"doc\":\"Shared by every event that one request set off, across services.\"},{\"name\":\"causationId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"The event (or request) that directly caused this one.\"},{\"name\":\"producer\",\"type\":\"string\",\"doc\":\"The service that wrote the event.\"}]}},{\"name\":\"invoiceId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"}},{\"name\":\"invoiceNumber\",\"type\":\"string\",\"doc\":\"Gap-free within a year, e.g. 2026-000042.\"},{\"name\":\"paymentId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"}},{\"name\":\"customerId\",\"type\":\"string\"},{\"name\":\"lines\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"InvoiceLine\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"int\"},{\"name\":\"unitPriceMinor\",\"type\":\"long\"},{\"name\":\"lineTotalMinor\",\"type\":\"long\"}]}}},{\"name\":\"totalMinor\",\"type\":\"long\"},{\"name\":\"currency\",\"type\":\"string\"},{\"name\":\"issuedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
+    export const InvoiceIssuedName = "io.ensemble.invoice.InvoiceIssued";
+    /**
+     * An invoice was issued for a completed payment.
+     */
+    export interface InvoiceIssued {
+        envelope: IoEnsembleEvents.EventEnvelope;
+        invoiceId: string;
+        /**
+         * Gap-free within a year, e.g. 2026-000042.
+         */
+        invoiceNumber: string;
+        paymentId: string;
+        customerId: string;
+        lines: IoEnsembleInvoice.InvoiceLine[];
+        totalMinor: number;
+        currency: string;
+        issuedAt: number;
+    }
+}
+
 export namespace IoEnsemblePayments {
     export const PaymentLineSchema = "{\"type\":\"record\",\"name\":\"PaymentLine\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"int\"},{\"name\":\"unitPriceMinor\",\"type\":\"long\"}]}";
     export const PaymentLineName = "io.ensemble.payments.PaymentLine";
@@ -84,11 +114,49 @@ export namespace IoEnsemblePayments {
     }
 }
 
+export namespace IoEnsembleShipping {
+    export const ShipmentItemSchema = "{\"type\":\"record\",\"name\":\"ShipmentItem\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"int\"}]}";
+    export const ShipmentItemName = "io.ensemble.shipping.ShipmentItem";
+    export interface ShipmentItem {
+        sku: string;
+        quantity: number;
+    }
+    export const ShipmentAddressSchema = "{\"type\":\"record\",\"name\":\"ShipmentAddress\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"line1\",\"type\":\"string\"},{\"name\":\"city\",\"type\":\"string\"},{\"name\":\"postalCode\",\"type\":\"string\"},{\"name\":\"country\",\"type\":\"string\"}]}";
+    export const ShipmentAddressName = "io.ensemble.shipping.ShipmentAddress";
+    export interface ShipmentAddress {
+        name: string;
+        line1: string;
+        city: string;
+        postalCode: string;
+        country: string;
+    }
+    export const ShipmentScheduledSchema = "{\"type\":\"record\",\"name\":\"ShipmentScheduled\",\"namespace\":\"io.ensemble.shipping\",\"doc\":\"A shipment was scheduled for the items of a completed payment.\",\"fields\":[{\"name\":\"envelope\",\"type\":{\"type\":\"record\",\"name\":\"EventEnvelope\",\"namespace\":\"io.ensemble.events\",\"doc\":\"What every event carries besides its own facts: its identity, its place in a conversation between services, and who wrote it.\",\"fields\":[{\"name\":\"eventId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"Unique per event; consumers deduplicate on it.\"},{\"name\":\"eventType\",\"type\":\"string\",\"doc\":\"The event's record name, e.g. PaymentCompleted.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the fact happened, in milliseconds since the epoch (UTC).\"},{\"name\":\"aggregateId\",\"type\":\"string\",\"doc\":\"The entity the event is about; also the Kafka record key, so that its events stay in order.\"},{\"name\":\"correlationId\",\"type\":\"string\",\"doc\":\"Shared by every event that one request set off, across services.\"},{\"name\":\"causationId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"The event (or request) that directly caused this one.\"},{\"name\":\"producer\",\"type\":\"string\",\"doc\":\"The service that wrote the event.\"}]}},{\"name\":\"shipmentId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"}},{\"name\":\"paymentId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"}},{\"name\":\"items\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"ShipmentItem\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"int\"}]}}},{\"name\":\"address\",\"type\":{\"type\":\"record\",\"name\":\"ShipmentAddress\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"line1\",\"type\":\"string\"},{\"name\":\"city\",\"type\":\"string\"},{\"name\":\"postalCode\",\"type\":\"string\"},{\"name\":\"country\",\"type\":\"string\"}]}},{\"name\":\"scheduledFor\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the parcel is due to leave the warehouse.\"}]}";
+    export const ShipmentScheduledName = "io.ensemble.shipping.ShipmentScheduled";
+    /**
+     * A shipment was scheduled for the items of a completed payment.
+     */
+    export interface ShipmentScheduled {
+        envelope: IoEnsembleEvents.EventEnvelope;
+        shipmentId: string;
+        paymentId: string;
+        items: IoEnsembleShipping.ShipmentItem[];
+        address: IoEnsembleShipping.ShipmentAddress;
+        /**
+         * When the parcel is due to leave the warehouse.
+         */
+        scheduledFor: number;
+    }
+}
+
+export type InvoiceIssued = IoEnsembleInvoice.InvoiceIssued;
 export type PaymentCompleted = IoEnsemblePayments.PaymentCompleted;
+export type ShipmentScheduled = IoEnsembleShipping.ShipmentScheduled;
 
 /** Every event type by its name. */
 export interface EventTypes {
+  InvoiceIssued: IoEnsembleInvoice.InvoiceIssued;
   PaymentCompleted: IoEnsemblePayments.PaymentCompleted;
+  ShipmentScheduled: IoEnsembleShipping.ShipmentScheduled;
 }
 
 export type EventEnvelope = IoEnsembleEvents.EventEnvelope;

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { PlatformConfigModule } from '@ensemble/config';
+import { ServiceDatabaseModule } from '@ensemble/database';
+import { HealthModule } from '@ensemble/health';
+import { CreateProcessedEvents1763781000000, ProcessedEvent } from '@ensemble/inbox';
+import { MetricsModule } from '@ensemble/metrics';
+import { CustomerLifetimeValue } from './customer-lifetime-value.entity';
+import { CustomerProfile } from './customer-profile.entity';
+import { CustomersController } from './customers.controller';
+import { CreateCustomerProfiles1763793000000 } from './migrations/1763793000000-create-customer-profiles';
+
+@Module({
+  imports: [
+    PlatformConfigModule.forRoot(),
+    ServiceDatabaseModule.forRoot({
+      service: 'crm',
+      entities: [CustomerProfile, CustomerLifetimeValue, ProcessedEvent],
+      migrations: [CreateProcessedEvents1763781000000, CreateCustomerProfiles1763793000000],
+    }),
+    MetricsModule,
+    HealthModule,
+  ],
+  controllers: [CustomersController],
+})
+export class CrmModule {}

@@ -1,0 +1,4 @@
+import { startConsumingService } from '@ensemble/event-consumer';
+import { CrmModule } from './crm.module';
+
+void startConsumingService('crm', CrmModule, 3002);

@@ -1,0 +1,60 @@
+import { Controller, Get } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { DataSource, MoreThanOrEqual } from 'typeorm';
+import { EventContext } from '@ensemble/event-consumer';
+import { InvoiceIssued, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
+import { ALL_TIME, DashboardFigure, Metric } from './dashboard-figure.entity';
+import { FigureIncrements } from './figure-increments';
+
+const MINUTE_MS = 60_000;
+
+@Controller()
+export class DashboardsController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @EventPattern('PaymentCompleted')
+  countPayment(@Payload() payment: PaymentCompleted, @Ctx() context: EventContext): void {
+    increments(context).add('payments', payment.currency, payment.amountMinor, payment.completedAt);
+  }
+
+  @EventPattern('InvoiceIssued')
+  countInvoice(@Payload() invoice: InvoiceIssued, @Ctx() context: EventContext): void {
+    increments(context).add('invoices_issued', invoice.currency, invoice.totalMinor, invoice.issuedAt);
+  }
+
+  @EventPattern('ShipmentScheduled')
+  countShipment(@Payload() shipment: ShipmentScheduled, @Ctx() context: EventContext): void {
+    increments(context).add('shipments_scheduled', '', 0, shipment.envelope.occurredAt);
+  }
+
+  /** All-time figures and the last hour minute by minute. */
+  @Get('dashboards/summary')
+  async summary() {
+    const since = new Date(Math.floor((Date.now() - 60 * MINUTE_MS) / MINUTE_MS) * MINUTE_MS);
+    const [totals, recent] = await Promise.all([
+      this.dataSource.manager.findBy(DashboardFigure, { minute: ALL_TIME }),
+      this.dataSource.manager.find(DashboardFigure, { where: { minute: MoreThanOrEqual(since) }, order: { minute: 'ASC' } }),
+    ]);
+    const minutes = new Map<number, DashboardFigure[]>();
+    for (const figure of recent) minutes.set(figure.minute.getTime(), [...(minutes.get(figure.minute.getTime()) ?? []), figure]);
+    return {
+      ...summarise(totals),
+      perMinute: [...minutes].map(([minute, figures]) => ({ minute: new Date(minute).toISOString(), ...summarise(figures) })),
+    };
+  }
+}
+
+function increments(context: EventContext): FigureIncrements {
+  return context.buffer('dashboard-figures', () => new FigureIncrements());
+}
+
+function summarise(figures: DashboardFigure[]) {
+  const of = (metric: Metric) => figures.filter((figure) => figure.metric === metric);
+  const total = (metric: Metric) => of(metric).reduce((sum, figure) => sum + figure.count, 0);
+  const byCurrency = (metric: Metric) => Object.fromEntries(of(metric).map((figure) => [figure.currency, figure.amountMinor]));
+  return {
+    payments: { count: total('payments'), revenueMinor: byCurrency('payments') },
+    invoicesIssued: { count: total('invoices_issued'), amountMinor: byCurrency('invoices_issued') },
+    shipmentsScheduled: { count: total('shipments_scheduled') },
+  };
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { PlatformConfigModule } from '@ensemble/config';
+import { ServiceDatabaseModule } from '@ensemble/database';
+import { HealthModule } from '@ensemble/health';
+import { CreateProcessedEvents1763781000000, ProcessedEvent } from '@ensemble/inbox';
+import { MetricsModule } from '@ensemble/metrics';
+import { DashboardFigure } from './dashboard-figure.entity';
+import { DashboardsController } from './dashboards.controller';
+import { CreateDashboardFigures1763794000000 } from './migrations/1763794000000-create-dashboard-figures';
+
+@Module({
+  imports: [
+    PlatformConfigModule.forRoot(),
+    ServiceDatabaseModule.forRoot({
+      service: 'dashboards',
+      entities: [DashboardFigure, ProcessedEvent],
+      migrations: [CreateProcessedEvents1763781000000, CreateDashboardFigures1763794000000],
+    }),
+    MetricsModule,
+    HealthModule,
+  ],
+  controllers: [DashboardsController],
+})
+export class DashboardsModule {}

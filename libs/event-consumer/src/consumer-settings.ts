@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { parseEnvironment } from '@ensemble/config';
+
+export interface ConsumerSettings {
+  /** Records applied per transaction, in partition order. */
+  batchSize: number;
+  /** Tries of a failing batch in place, with backoff, before its records are tried one by one and rerouted. */
+  attempts: number;
+  /** Delay before each round through the retry topic; after the last round the record is dead-lettered. */
+  retryDelaysMs: number[];
+  /** A transaction waiting longer than this for a lock fails (and is retried) instead of stalling the partition. */
+  lockTimeoutMs: number;
+  partitionsConsumedConcurrently: number;
+}
+
+const delays = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'expected comma-separated milliseconds, e.g. 1000,10000,60000')
+  .transform((value) => value.split(',').map(Number));
+
+export function loadConsumerSettings(env: Record<string, string | undefined> = process.env): ConsumerSettings {
+  const parsed = parseEnvironment(
+    {
+      CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
+      CONSUMER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+      CONSUMER_RETRY_DELAYS_MS: delays.default([1_000, 10_000, 60_000]),
+      CONSUMER_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+      CONSUMER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
+    },
+    env,
+  );
+  return {
+    batchSize: parsed.CONSUMER_BATCH_SIZE,
+    attempts: parsed.CONSUMER_ATTEMPTS,
+    retryDelaysMs: parsed.CONSUMER_RETRY_DELAYS_MS,
+    lockTimeoutMs: parsed.CONSUMER_LOCK_TIMEOUT_MS,
+    partitionsConsumedConcurrently: parsed.CONSUMER_PARTITIONS_CONCURRENTLY,
+  };
+}

@@ -1,0 +1,41 @@
+import { BaseRpcContext } from '@nestjs/microservices';
+import { EntityManager } from 'typeorm';
+
+export interface Delivery {
+  /** The topic the event was published to (for a retried record, its original topic). */
+  topic: string;
+  partition: number;
+  offset: string;
+  headers: Record<string, string>;
+}
+
+/** Writes gathered over a transaction's events and made once, just before it commits. */
+export interface TransactionBuffer {
+  flush(manager: EntityManager): Promise<void>;
+}
+
+type BufferFor = <T extends TransactionBuffer>(key: string, create: () => T) => T;
+
+/**
+ * What an `@EventPattern` handler gets besides the event: the transaction its effect must be written
+ * in (the same one that records the event as processed) and where the event came from.
+ */
+export class EventContext extends BaseRpcContext<[EntityManager, Delivery, BufferFor]> {
+  get manager(): EntityManager {
+    return this.args[0];
+  }
+
+  get delivery(): Delivery {
+    return this.args[1];
+  }
+
+  /**
+   * The transaction's buffer under `key`, created on first use and flushed after the last event of
+   * the transaction. A handler that upserts shared rows (totals, profiles) gathers its changes here
+   * and writes them in one statement in key order: fewer round trips, and concurrent transactions
+   * lock rows in the same order, so they wait for each other instead of deadlocking.
+   */
+  buffer<T extends TransactionBuffer>(key: string, create: () => T): T {
+    return this.args[2](key, create);
+  }
+}

@@ -1,0 +1,27 @@
+import { Type } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
+import { loadEventCatalogue } from '@ensemble/events';
+import { startHttpService } from '@ensemble/http';
+import { loadConsumerSettings } from './consumer-settings';
+import { EventTransport } from './event-transport';
+
+/** Starts a service that reacts to events: its HTTP API, and its `@EventPattern` handlers fed by {@link EventTransport}. */
+export function startConsumingService(service: ServiceName, module: Type, defaultPort: number) {
+  return startHttpService(service, module, defaultPort, async (app) => {
+    // inheritAppConfig: the app's global filter hands handler errors to the transport unchanged.
+    app.connectMicroservice(
+      {
+        strategy: new EventTransport({
+          service,
+          config: app.get<PlatformConfig>(PLATFORM_CONFIG),
+          catalogue: loadEventCatalogue(),
+          dataSource: app.get(DataSource),
+          settings: loadConsumerSettings(),
+        }),
+      },
+      { inheritAppConfig: true },
+    );
+    await app.startAllMicroservices();
+  });
+}
