@@ -15,8 +15,7 @@ import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka';
 import { CreateOutbox1763780000000, measureOutboxBacklog, OutboxRelay } from '@ensemble/outbox';
-import { createScratchDatabase, ServiceProcess } from '@ensemble/testing';
-import { paymentBody, postPayment } from '../apps/payments/test/payment-fixtures';
+import { createScratchDatabase, paymentBody, postPayment, ServiceProcess } from '@ensemble/testing';
 import { formatMs, percentile } from './statistics';
 
 const config = loadPlatformConfig();

@@ -4,8 +4,7 @@ import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka';
-import { ServiceProcess, TopicReader } from '@ensemble/testing';
-import { paymentBody, postPayment } from './payment-fixtures';
+import { paymentBody, postPayment, ServiceProcess, TopicReader } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
 const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());

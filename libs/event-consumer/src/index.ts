@@ -4,3 +4,4 @@ export * from './event-transport';
 export * from './failure-topics';
 export * from './non-retriable-error';
 export * from './start-consuming-service';
+export * from './dead-letters';

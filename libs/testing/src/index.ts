@@ -1,3 +1,5 @@
 export * from './service-process';
 export * from './topic-reader';
 export * from './scratch-database';
+export * from './choreography';
+export * from './payment-requests';

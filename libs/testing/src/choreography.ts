@@ -1,0 +1,58 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SERVICE_NAMES, ServiceName } from '@ensemble/config';
+import { ServiceProcess } from './service-process';
+
+/**
+ * All five services as real processes on their own ports (31xx, clear of a developer's `npm start`),
+ * which a spec can stop, kill and start again one by one.
+ */
+export class Choreography {
+  private readonly running = new Map<ServiceName, ServiceProcess>();
+
+  constructor(
+    private readonly env: Record<string, string> = {},
+    private readonly basePort = 3110,
+  ) {}
+
+  async start(services: readonly ServiceName[] = SERVICE_NAMES): Promise<this> {
+    await Promise.all(services.map((service) => this.startOne(service)));
+    return this;
+  }
+
+  url(service: ServiceName): string {
+    return `http://127.0.0.1:${this.port(service)}`;
+  }
+
+  async startOne(service: ServiceName): Promise<void> {
+    this.running.set(service, await ServiceProcess.start(service, { port: this.port(service), name: `choreography-${service}`, env: this.env }));
+  }
+
+  async kill(service: ServiceName): Promise<void> {
+    await this.running.get(service)?.kill();
+    this.running.delete(service);
+  }
+
+  async stopOne(service: ServiceName): Promise<void> {
+    await this.running.get(service)?.stop();
+    this.running.delete(service);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((service) => this.stopOne(service)));
+  }
+
+  private port(service: ServiceName): number {
+    return this.basePort + SERVICE_NAMES.indexOf(service);
+  }
+}
+
+/** Polls `probe` until it returns something other than undefined. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, description: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`);
+    await sleep(100);
+  }
+}
