@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { databaseUrlVariable, loadPlatformConfig, SERVICE_NAMES } from '@ensemble/config';
+import { databaseUrlVariable, DEFAULT_HTTP_PORTS, loadPlatformConfig, SERVICE_NAMES } from '@ensemble/config';
 import { VERSIONS } from '../src/versions';
 
 const root = join(__dirname, '..', '..');
@@ -53,6 +53,7 @@ describe('docker-compose.yml', () => {
       expect(config.kafka.brokers.map((broker) => broker.split(':')[0])).toEqual(['kafka']);
       expect(new URL(config.schemaRegistry.url).hostname).toBe('schema-registry');
       expect(new URL(config.databases[service]).pathname).toBe(`/${service}`);
+      expect(environment.HTTP_PORT).toBe(String(DEFAULT_HTTP_PORTS[service]));
     });
 
     it('starts after the topics are applied and the registry and database are healthy', () => {

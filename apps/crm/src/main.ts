@@ -1,4 +1,4 @@
 import { startConsumingService } from '@ensemble/event-consumer';
 import { CrmModule } from './crm.module';
 
-void startConsumingService('crm', CrmModule, 3002);
+void startConsumingService('crm', CrmModule);

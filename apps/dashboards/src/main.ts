@@ -1,4 +1,4 @@
 import { startConsumingService } from '@ensemble/event-consumer';
 import { DashboardsModule } from './dashboards.module';
 
-void startConsumingService('dashboards', DashboardsModule, 3004);
+void startConsumingService('dashboards', DashboardsModule);

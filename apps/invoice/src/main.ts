@@ -1,4 +1,4 @@
 import { startConsumingService } from '@ensemble/event-consumer';
 import { InvoiceModule } from './invoice.module';
 
-void startConsumingService('invoice', InvoiceModule, 3001);
+void startConsumingService('invoice', InvoiceModule);

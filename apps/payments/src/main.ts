@@ -1,4 +1,4 @@
 import { startHttpService } from '@ensemble/http';
 import { PaymentsModule } from './payments.module';
 
-void startHttpService('payments', PaymentsModule, 3000);
+void startHttpService('payments', PaymentsModule);

@@ -1,4 +1,4 @@
 import { startConsumingService } from '@ensemble/event-consumer';
 import { ShippingModule } from './shipping.module';
 
-void startConsumingService('shipping', ShippingModule, 3003);
+void startConsumingService('shipping', ShippingModule);

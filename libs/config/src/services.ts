@@ -7,3 +7,12 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 export function databaseUrlVariable(service: ServiceName): string {
   return `${service.toUpperCase()}_DATABASE_URL`;
 }
+
+/** Where each service serves HTTP unless HTTP_PORT says otherwise. */
+export const DEFAULT_HTTP_PORTS: Record<ServiceName, number> = {
+  payments: 3000,
+  invoice: 3001,
+  crm: 3002,
+  shipping: 3003,
+  dashboards: 3004,
+};

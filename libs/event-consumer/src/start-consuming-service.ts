@@ -7,8 +7,8 @@ import { loadConsumerSettings } from './consumer-settings';
 import { EventTransport } from './event-transport';
 
 /** Starts a service that reacts to events: its HTTP API, and its `@EventPattern` handlers fed by {@link EventTransport}. */
-export function startConsumingService(service: ServiceName, module: Type, defaultPort: number) {
-  return startHttpService(service, module, defaultPort, async (app) => {
+export function startConsumingService(service: ServiceName, module: Type) {
+  return startHttpService(service, module, async (app) => {
     // inheritAppConfig: the app's global filter hands handler errors to the transport unchanged.
     app.connectMicroservice(
       {

@@ -2,14 +2,14 @@ import { Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { z } from 'zod';
-import { ConfigurationError, parseEnvironment, port, ServiceName } from '@ensemble/config';
+import { ConfigurationError, DEFAULT_HTTP_PORTS, parseEnvironment, port, ServiceName } from '@ensemble/config';
 import { ApiErrorFilter } from './api-error.filter';
 
 /** Larger JSON bodies are refused with 413 before they are parsed. */
 export const BODY_LIMIT = '64kb';
 
 /**
- * Starts a service's HTTP API on HTTP_HOST:HTTP_PORT (default 127.0.0.1:`defaultPort`) with the platform's conventions:
+ * Starts a service's HTTP API on HTTP_HOST:HTTP_PORT (default 127.0.0.1 and its port in DEFAULT_HTTP_PORTS) with the platform's conventions:
  * a body size limit, one JSON error body, and a graceful shutdown on SIGTERM. A configuration error
  * stops the process with a message naming the variable. `beforeListen` attaches what else the
  * service runs (its event consumers) before it takes requests.
@@ -17,14 +17,13 @@ export const BODY_LIMIT = '64kb';
 export async function startHttpService(
   service: ServiceName,
   module: Type,
-  defaultPort: number,
   beforeListen: (app: NestExpressApplication) => Promise<void> = async () => undefined,
 ): Promise<NestExpressApplication> {
   const logger = new Logger(service);
   try {
     const { HTTP_HOST, HTTP_PORT } = parseEnvironment({
       HTTP_HOST: z.string().default('127.0.0.1'),
-      HTTP_PORT: port.default(defaultPort),
+      HTTP_PORT: port.default(DEFAULT_HTTP_PORTS[service]),
     });
     const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false });
     app.useBodyParser('json', { limit: BODY_LIMIT });
