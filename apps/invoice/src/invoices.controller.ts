@@ -53,7 +53,7 @@ export class InvoicesController {
         currency: invoice.currency,
         issuedAt: issuedAt.getTime(),
       },
-      { correlationId: payment.envelope.correlationId, causationId: payment.envelope.eventId, traceparent: context.delivery.headers.traceparent },
+      context.followingFrom(payment),
     );
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiError } from '@ensemble/http';
-import { EventContext, OutboxWriter } from '@ensemble/outbox';
+import { EventOrigin, OutboxWriter } from '@ensemble/outbox';
 import { IdempotencyRecord } from './idempotency-record.entity';
 import { Payment } from './payment.entity';
 import { PaymentRequest } from './payment-request';
@@ -26,7 +26,7 @@ export class PaymentsService {
    * Idempotency-Key. Claiming the key comes first: a concurrent request with the same key waits on
    * the claim until the first commits, then finds its payment instead of writing a second one.
    */
-  recordPayment(request: PaymentRequest, key: string, context: Omit<EventContext, 'causationId'>): Promise<RecordedPayment> {
+  recordPayment(request: PaymentRequest, key: string, origin: Omit<EventOrigin, 'causationId'>): Promise<RecordedPayment> {
     const fingerprint = requestFingerprint(request);
     const paymentId = randomUUID();
     return this.dataSource.transaction(async (manager) => {
@@ -51,24 +51,15 @@ export class PaymentsService {
         id: paymentId,
         ...request,
         completedAt: new Date(),
-        correlationId: context.correlationId,
+        correlationId: origin.correlationId,
       });
       await manager.insert(Payment, payment);
       await this.outbox.append(
         manager,
         'PaymentCompleted',
         { type: 'Payment', id: payment.id },
-        {
-          paymentId: payment.id,
-          customerId: payment.customerId,
-          customerEmail: payment.customerEmail,
-          amountMinor: payment.amountMinor,
-          currency: payment.currency,
-          items: payment.items,
-          shippingAddress: payment.shippingAddress,
-          completedAt: payment.completedAt.getTime(),
-        },
-        context,
+        { paymentId: payment.id, ...request, completedAt: payment.completedAt.getTime() },
+        origin,
       );
       return { payment, replayed: false };
     });

@@ -41,7 +41,7 @@ export class ShipmentsController {
         address: shipment.address,
         scheduledFor: shipment.scheduledFor.getTime(),
       },
-      { correlationId: payment.envelope.correlationId, causationId: payment.envelope.eventId, traceparent: context.delivery.headers.traceparent },
+      context.followingFrom(payment),
     );
   }
 

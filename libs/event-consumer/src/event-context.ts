@@ -1,5 +1,7 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
+import { EnsembleEvent } from '@ensemble/events';
+import { EventOrigin } from '@ensemble/outbox';
 
 export interface Delivery {
   /** The topic the event was published to (for a retried record, its original topic). */
@@ -27,6 +29,11 @@ export class EventContext extends BaseRpcContext<[EntityManager, Delivery, Buffe
 
   get delivery(): Delivery {
     return this.args[1];
+  }
+
+  /** The origin of an event that `cause` sets off: the same conversation, caused by it, in its trace. */
+  followingFrom(cause: EnsembleEvent): EventOrigin {
+    return { correlationId: cause.envelope.correlationId, causationId: cause.envelope.eventId, traceparent: this.delivery.headers.traceparent };
   }
 
   /**

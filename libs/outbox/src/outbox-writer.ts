@@ -6,8 +6,8 @@ import { EventCatalogue, EventType, EventTypes } from '@ensemble/events';
 import { OutboxEvent } from './outbox-event.entity';
 import { childTraceparent } from './trace-context';
 
-/** Where an event sits in the conversation between services. */
-export interface EventContext {
+/** Where an event sits in the conversation between services: what it belongs to and what caused it. */
+export interface EventOrigin {
   correlationId: string;
   causationId?: string | null;
   /** The W3C traceparent of the work that produced the event, if any. */
@@ -31,7 +31,7 @@ export class OutboxWriter {
     eventType: T,
     aggregate: { type: string; id: string },
     facts: EventFacts<T>,
-    context: EventContext,
+    origin: EventOrigin,
   ): Promise<EventTypes[T]> {
     const { topic } = this.catalogue.get(eventType);
     const envelope = {
@@ -39,8 +39,8 @@ export class OutboxWriter {
       eventType,
       occurredAt: Date.now(),
       aggregateId: aggregate.id,
-      correlationId: context.correlationId,
-      causationId: context.causationId ?? null,
+      correlationId: origin.correlationId,
+      causationId: origin.causationId ?? null,
       producer: this.producer,
     };
     const event = { envelope, ...facts } as unknown as EventTypes[T];
@@ -48,7 +48,7 @@ export class OutboxWriter {
       'event-id': envelope.eventId,
       'event-type': eventType,
       'correlation-id': envelope.correlationId,
-      traceparent: childTraceparent(context.traceparent),
+      traceparent: childTraceparent(origin.traceparent),
     };
     if (envelope.causationId) headers['causation-id'] = envelope.causationId;
     const row: Partial<OutboxEvent> = {
