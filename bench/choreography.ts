@@ -16,7 +16,7 @@ import { loadPlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka';
-import { Choreography, paymentBody, postPayment } from '@ensemble/testing';
+import { Choreography, groupLag, paymentBody, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
 import { formatMs, percentile } from './statistics';
 
 const config = loadPlatformConfig();
@@ -25,23 +25,6 @@ const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalog
 const CONSUMERS: ServiceName[] = ['invoice', 'crm', 'shipping', 'dashboards'];
 const TOPIC = 'payments.payment-completed';
 const argument = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-
-/** Records not yet committed by the group, over every topic it has committed on. */
-async function groupLag(admin: Admin, groupId: string): Promise<number> {
-  let lag = 0;
-  for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-    const ends = await admin.fetchTopicOffsets(topic);
-    for (const { partition, high } of ends) {
-      const position = Number(partitions.find((entry) => entry.partition === partition)?.offset ?? -1);
-      lag += Number(high) - Math.max(0, position);
-    }
-  }
-  return lag;
-}
-
-async function waitForLag(admin: Admin, groupId: string): Promise<void> {
-  while ((await groupLag(admin, groupId)) > 0) await sleep(20);
-}
 
 async function measureLatency(choreography: Choreography, payments: number, ratePerSecond: number): Promise<void> {
   const databases = Object.fromEntries(
@@ -58,10 +41,7 @@ async function measureLatency(choreography: Choreography, payments: number, rate
     }),
   );
   const postingSeconds = (Date.now() - started) / 1_000;
-  const admin = kafka.admin();
-  await admin.connect();
-  for (const service of CONSUMERS) await waitForLag(admin, service);
-  await admin.disconnect();
+  await waitUntilCaughtUp(kafka, CONSUMERS);
 
   // Read afterwards, so that measuring adds no load: when each service's transaction applied the
   // payment's event (processed_at is that transaction's start, a few ms before its commit).
@@ -113,7 +93,7 @@ async function measureThroughput(choreography: Choreography, events: number): Pr
     const backlog = await groupLag(admin, service);
     const started = performance.now();
     await choreography.startOne(service);
-    await waitForLag(admin, service);
+    await waitUntilCaughtUp(kafka, [service]);
     const seconds = (performance.now() - started) / 1_000;
     console.log(`  ${service.padEnd(11)} ${(backlog / seconds).toFixed(0).padStart(6)} events/s  (${backlog} records in ${seconds.toFixed(1)} s, start-up included)`);
   }
@@ -123,10 +103,7 @@ async function measureThroughput(choreography: Choreography, events: number): Pr
 async function main(): Promise<void> {
   const choreography = await new Choreography({}, 3130).start();
   try {
-    const admin = kafka.admin();
-    await admin.connect();
-    for (const service of CONSUMERS) await waitForLag(admin, service); // start from a caught-up state
-    await admin.disconnect();
+    await waitUntilCaughtUp(kafka, CONSUMERS); // start from a caught-up state
     await measureLatency(choreography, argument('payments', 1_000), argument('rate', 100));
     await measureThroughput(choreography, argument('events', 10_000));
   } finally {

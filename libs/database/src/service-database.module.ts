@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MixedList } from 'typeorm';
-import { PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
+import { z } from 'zod';
+import { parseEnvironment, PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
 
 export interface ServiceDatabaseOptions {
   service: ServiceName;
@@ -27,7 +28,8 @@ export class ServiceDatabaseModule {
         migrationsRun: true,
         migrationsTableName: 'migrations',
         synchronize: false,
-        extra: { max: 20 },
+        // Five services share one server (max_connections is 100 by default) with relays, the registry and tools.
+        extra: { max: parseEnvironment({ DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10) }).DATABASE_POOL_SIZE },
       }),
     });
   }

@@ -5,7 +5,7 @@ import { loadPlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, InvoiceIssued, loadEventCatalogue, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka';
-import { Choreography, eventually, paymentBody, postPayment, ReadRecord, TopicReader } from '@ensemble/testing';
+import { Choreography, eventually, paymentBody, postPayment, ReadRecord, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'choreography-spec');
@@ -64,7 +64,9 @@ describe('the choreography: four services react to each payment, each exactly on
   beforeAll(async () => {
     await Promise.all(Object.values(databases).map((database) => database.connect()));
     await choreography.start();
-  });
+    // Earlier specs may have left payments that no consumer has seen yet; effects are counted from here.
+    await waitUntilCaughtUp(kafka, CONSUMERS);
+  }, 240_000);
 
   afterAll(async () => {
     await choreography.stop();

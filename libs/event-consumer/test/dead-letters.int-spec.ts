@@ -7,7 +7,7 @@ import { loadPlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka';
-import { Choreography, eventually, paymentBody, postPayment, TopicReader } from '@ensemble/testing';
+import { Choreography, eventually, paymentBody, postPayment, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 import { FAILURE_HEADERS } from '../src/failure-topics';
 
 const config = loadPlatformConfig();
@@ -49,7 +49,8 @@ describe('records that cannot be processed go to the dead-letter topic without h
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await choreography.start();
-  });
+    await waitUntilCaughtUp(kafka, CONSUMERS);
+  }, 240_000);
 
   afterAll(async () => {
     await choreography.stop();

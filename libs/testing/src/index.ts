@@ -3,3 +3,4 @@ export * from './topic-reader';
 export * from './scratch-database';
 export * from './choreography';
 export * from './payment-requests';
+export * from './consumer-lag';

@@ -1,0 +1,31 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Admin, Kafka } from 'kafkajs';
+
+/** Records not yet committed by the group, over every topic it has committed on. */
+export async function groupLag(admin: Admin, groupId: string): Promise<number> {
+  let lag = 0;
+  for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+    for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+      const position = Number(partitions.find((entry) => entry.partition === partition)?.offset ?? -1);
+      lag += Number(high) - Math.max(0, position);
+    }
+  }
+  return lag;
+}
+
+/** Waits until every group has committed to the end of its topics, e.g. worked off a backlog left by earlier specs. */
+export async function waitUntilCaughtUp(kafka: Kafka, groups: string[], timeoutMs = 180_000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (const group of groups) {
+      while ((await groupLag(admin, group)) > 0) {
+        if (Date.now() > deadline) throw new Error(`${group} still has a backlog after ${timeoutMs} ms`);
+        await sleep(50);
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
