@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Controller, Get, Query } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
@@ -8,6 +7,7 @@ import { PaymentCompleted } from '@ensemble/events';
 import { ZodValidationPipe } from '@ensemble/http';
 import { OutboxWriter } from '@ensemble/outbox';
 import { Invoice } from './invoice.entity';
+import { InvoicesToIssue } from './invoices-to-issue';
 
 @Controller()
 export class InvoicesController {
@@ -18,43 +18,8 @@ export class InvoicesController {
 
   /** Issues the payment's invoice and announces it, in the transaction that records the payment event as processed. */
   @EventPattern('PaymentCompleted')
-  async issueInvoice(@Payload() payment: PaymentCompleted, @Ctx() context: EventContext): Promise<void> {
-    const { manager } = context;
-    const issuedAt = new Date(payment.completedAt);
-    const year = issuedAt.getUTCFullYear();
-    const [{ last_number: sequence }] = await manager.query(
-      `INSERT INTO invoice_number_sequences (year, last_number) VALUES ($1, 1)
-       ON CONFLICT (year) DO UPDATE SET last_number = invoice_number_sequences.last_number + 1
-       RETURNING last_number`,
-      [year],
-    );
-    const invoice = manager.create(Invoice, {
-      id: randomUUID(),
-      number: `${year}-${String(sequence).padStart(6, '0')}`,
-      paymentId: payment.paymentId,
-      customerId: payment.customerId,
-      lines: payment.items.map((item) => ({ ...item, lineTotalMinor: item.quantity * item.unitPriceMinor })),
-      totalMinor: payment.amountMinor,
-      currency: payment.currency,
-      issuedAt,
-    });
-    await manager.insert(Invoice, invoice);
-    await this.outbox.append(
-      manager,
-      'InvoiceIssued',
-      { type: 'Invoice', id: invoice.id },
-      {
-        invoiceId: invoice.id,
-        invoiceNumber: invoice.number,
-        paymentId: invoice.paymentId,
-        customerId: invoice.customerId,
-        lines: invoice.lines,
-        totalMinor: invoice.totalMinor,
-        currency: invoice.currency,
-        issuedAt: issuedAt.getTime(),
-      },
-      context.followingFrom(payment),
-    );
+  issueInvoice(@Payload() payment: PaymentCompleted, @Ctx() context: EventContext): void {
+    context.buffer('invoices', () => new InvoicesToIssue(this.outbox)).add(payment, context.followingFrom(payment));
   }
 
   @Get('invoices')

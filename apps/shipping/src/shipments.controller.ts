@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Controller, Get, Query } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
@@ -7,8 +6,8 @@ import { EventContext } from '@ensemble/event-consumer';
 import { PaymentCompleted } from '@ensemble/events';
 import { ZodValidationPipe } from '@ensemble/http';
 import { OutboxWriter } from '@ensemble/outbox';
-import { dispatchTime } from './dispatch-time';
 import { Shipment } from './shipment.entity';
+import { ShipmentsToSchedule } from './shipments-to-schedule';
 
 @Controller()
 export class ShipmentsController {
@@ -19,30 +18,8 @@ export class ShipmentsController {
 
   /** Schedules a shipment of the paid items to the payment's address, and announces it. */
   @EventPattern('PaymentCompleted')
-  async scheduleShipment(@Payload() payment: PaymentCompleted, @Ctx() context: EventContext): Promise<void> {
-    const { manager } = context;
-    const shipment = manager.create(Shipment, {
-      id: randomUUID(),
-      paymentId: payment.paymentId,
-      items: payment.items.map(({ sku, quantity }) => ({ sku, quantity })),
-      address: payment.shippingAddress,
-      scheduledFor: new Date(dispatchTime(payment.completedAt)),
-      status: 'scheduled',
-    });
-    await manager.insert(Shipment, shipment);
-    await this.outbox.append(
-      manager,
-      'ShipmentScheduled',
-      { type: 'Shipment', id: shipment.id },
-      {
-        shipmentId: shipment.id,
-        paymentId: shipment.paymentId,
-        items: shipment.items,
-        address: shipment.address,
-        scheduledFor: shipment.scheduledFor.getTime(),
-      },
-      context.followingFrom(payment),
-    );
+  scheduleShipment(@Payload() payment: PaymentCompleted, @Ctx() context: EventContext): void {
+    context.buffer('shipments', () => new ShipmentsToSchedule(this.outbox)).add(payment, context.followingFrom(payment));
   }
 
   @Get('shipments')

@@ -191,6 +191,16 @@ describe('the choreography: four services react to each payment, each exactly on
     expect((await effects.dashboardPayments()) - dashboardBefore).toBe(2_000);
   });
 
+  it('numbers invoices without gaps within a year, whatever was retried or killed', async () => {
+    const { rows } = await databases.invoice.query(
+      `SELECT count(*)::int AS issued, max(split_part(number, '-', 2)::int) AS highest
+         FROM invoices WHERE number LIKE $1`,
+      [`${new Date().getUTCFullYear()}-%`],
+    );
+    expect(rows[0].issued).toBeGreaterThan(0);
+    expect(rows[0].highest).toBe(rows[0].issued);
+  });
+
   it('keeps the others reacting while shipping is stopped, and shipping catches up when it starts', async () => {
     const customerId = `no-shipping-${run}`;
     await choreography.stopOne('shipping');

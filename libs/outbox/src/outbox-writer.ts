@@ -26,41 +26,55 @@ export class OutboxWriter {
     private readonly catalogue: EventCatalogue,
   ) {}
 
-  async append<T extends EventType>(
+  append<T extends EventType>(
     manager: EntityManager,
     eventType: T,
     aggregate: { type: string; id: string },
     facts: EventFacts<T>,
     origin: EventOrigin,
   ): Promise<EventTypes[T]> {
+    return this.appendAll(manager, eventType, [{ aggregate, facts, origin }]).then(([event]) => event);
+  }
+
+  /** Appends several events of one type in a single statement. */
+  async appendAll<T extends EventType>(
+    manager: EntityManager,
+    eventType: T,
+    entries: Array<{ aggregate: { type: string; id: string }; facts: EventFacts<T>; origin: EventOrigin }>,
+  ): Promise<Array<EventTypes[T]>> {
     const { topic } = this.catalogue.get(eventType);
-    const envelope = {
-      eventId: randomUUID(),
-      eventType,
-      occurredAt: Date.now(),
-      aggregateId: aggregate.id,
-      correlationId: origin.correlationId,
-      causationId: origin.causationId ?? null,
-      producer: this.producer,
-    };
-    const event = { envelope, ...facts } as unknown as EventTypes[T];
-    const headers: Record<string, string> = {
-      'event-id': envelope.eventId,
-      'event-type': eventType,
-      'correlation-id': envelope.correlationId,
-      traceparent: childTraceparent(origin.traceparent),
-    };
-    if (envelope.causationId) headers['causation-id'] = envelope.causationId;
-    const row: Partial<OutboxEvent> = {
-      id: envelope.eventId,
-      aggregateType: aggregate.type,
-      aggregateId: aggregate.id,
-      eventType,
-      topic,
-      payload: event as unknown as Record<string, unknown>,
-      headers,
-    };
-    await manager.insert(OutboxEvent, row as QueryDeepPartialEntity<OutboxEvent>);
-    return event;
+    const events: Array<EventTypes[T]> = [];
+    const rows: Array<Partial<OutboxEvent>> = [];
+    for (const { aggregate, facts, origin } of entries) {
+      const envelope = {
+        eventId: randomUUID(),
+        eventType,
+        occurredAt: Date.now(),
+        aggregateId: aggregate.id,
+        correlationId: origin.correlationId,
+        causationId: origin.causationId ?? null,
+        producer: this.producer,
+      };
+      const event = { envelope, ...facts } as unknown as EventTypes[T];
+      const headers: Record<string, string> = {
+        'event-id': envelope.eventId,
+        'event-type': eventType,
+        'correlation-id': envelope.correlationId,
+        traceparent: childTraceparent(origin.traceparent),
+      };
+      if (envelope.causationId) headers['causation-id'] = envelope.causationId;
+      events.push(event);
+      rows.push({
+        id: envelope.eventId,
+        aggregateType: aggregate.type,
+        aggregateId: aggregate.id,
+        eventType,
+        topic,
+        payload: event as unknown as Record<string, unknown>,
+        headers,
+      });
+    }
+    if (rows.length > 0) await manager.insert(OutboxEvent, rows as Array<QueryDeepPartialEntity<OutboxEvent>>);
+    return events;
   }
 }
