@@ -14,7 +14,7 @@ import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka';
-import { CreateOutbox1763780000000, measureOutboxBacklog, OutboxRelay } from '@ensemble/outbox';
+import { CreateOutbox1763780000000, DEFAULT_RELAY_OPTIONS, measureOutboxBacklog, OutboxRelay } from '@ensemble/outbox';
 import { createScratchDatabase, paymentBody, postPayment, ServiceProcess } from '@ensemble/testing';
 import { formatMs, percentile } from './statistics';
 
@@ -85,7 +85,7 @@ async function measureRelayThroughput(events: number, batchSize: number): Promis
     }
 
     const producer = () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    const relay = new OutboxRelay({ databaseUrl: database.url, batchSize, pollIntervalMs: 1_000, retentionMs: 3_600_000 }, producer(), codec);
+    const relay = new OutboxRelay({ ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize }, producer(), codec);
     await codec.encode('PaymentCompleted', rows[0]); // register the schema outside the timed part
     const relayStarted = performance.now();
     await relay.start();

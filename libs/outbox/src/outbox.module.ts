@@ -56,7 +56,9 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     relay.on('failed', ({ error, attempt, retryInMs }) =>
       this.logger.warn(`attempt ${attempt} failed, retrying in ${retryInMs} ms: ${error.message}`),
     );
-    relay.on('cleaned', ({ deleted }) => this.logger.log(`deleted ${deleted} published rows past retention`));
+    relay.on('maintained', ({ deleted, vacuumed }) =>
+      this.logger.log(`deleted ${deleted} published rows past retention; ${vacuumed ? `vacuumed ${vacuumed} dead row versions` : 'no vacuum needed'}`),
+    );
     let lanes = '';
     relay.on('lanes', ({ held }) => {
       if (held.join() !== lanes) this.logger.log(`now publishing lanes [${(lanes = held.join())}]`);
@@ -103,6 +105,7 @@ export class OutboxModule {
             });
             return new OutboxRelay(
               {
+                ...DEFAULT_RELAY_OPTIONS,
                 databaseUrl: config.databases[options.service],
                 batchSize: settings.OUTBOX_BATCH_SIZE,
                 pollIntervalMs: settings.OUTBOX_POLL_INTERVAL_MS,

@@ -8,7 +8,7 @@ import { createKafka } from '@ensemble/kafka';
 import { createScratchDatabase, ScratchDatabase, TopicReader } from '@ensemble/testing';
 import { CreateOutbox1763780000000 } from '../src/migrations/1763780000000-create-outbox';
 import { measureOutboxBacklog } from '../src/outbox-backlog';
-import { OutboxRelay } from '../src/outbox-relay';
+import { DEFAULT_RELAY_OPTIONS, OutboxRelay, OutboxRelayOptions } from '../src/outbox-relay';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'outbox-relay-spec');
@@ -65,9 +65,9 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
     await admin.disconnect();
   });
 
-  function startRelay(): OutboxRelay {
+  function startRelay(options: Partial<OutboxRelayOptions> = {}): OutboxRelay {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    const relay = new OutboxRelay({ databaseUrl: database.url, batchSize: 50, pollIntervalMs: 200, retentionMs: 3_600_000 }, producer, codec);
+    const relay = new OutboxRelay({ ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize: 50, pollIntervalMs: 200, ...options }, producer, codec);
     relays.push(relay);
     void relay.start();
     return relay;
@@ -106,5 +106,22 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
     expect(publishedBy[0]).toBeGreaterThan(0);
     expect(publishedBy[1]).toBeGreaterThan(0);
     expect(await measureOutboxBacklog(db)).toEqual({ pending: 0, oldestPendingSeconds: 0 });
+  });
+
+  it('vacuums the outbox once marking rows published has left enough dead row versions', async () => {
+    await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+    const maintained = new Promise<{ deleted: number; vacuumed: number }>((resolve) =>
+      startRelay({ maintenanceIntervalMs: 200, vacuumThreshold: 500 }).on('maintained', (report) => {
+        if (report.vacuumed > 0) resolve(report);
+      }),
+    );
+    for (let round = 0; round < 6; round++) await append(Array.from({ length: 100 }, () => nthEvent(randomUUID(), 1)));
+
+    const report = await maintained;
+    const { rows } = await db.query(`SELECT n_dead_tup::int AS dead, last_vacuum FROM pg_stat_user_tables WHERE relname = 'outbox'`);
+
+    expect(report.vacuumed).toBeGreaterThanOrEqual(500);
+    expect(rows[0].last_vacuum).not.toBeNull();
+    expect(rows[0].dead).toBeLessThan(500);
   });
 });
