@@ -6,7 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { cachedDirectory } from './cached-download';
 import { InfraError } from './infra-error';
 import { InfraConfig, REPOSITORY_ROOT } from './infra-config';
-import { LocalServer } from './local-server';
+import { LocalServer, Progress } from './local-server';
 import { dependencyPlugin, runMaven } from './maven';
 import { VERSIONS } from './versions';
 
@@ -46,24 +46,7 @@ export function kafkaBroker(config: InfraConfig): LocalServer {
     isAnswering: () => answersMetadata(config.platform.kafka.brokers),
 
     async install(progress) {
-      const fetched = await cachedDirectory(join(config.cacheDir, `kafka-${VERSIONS.kafka}`), async (scratch) => {
-        progress(NAME, `fetching Kafka ${VERSIONS.kafka} jars with mvn into ${config.cacheDir} (first run only)`);
-        await runMaven(
-          NAME,
-          [
-            '-f',
-            join(REPOSITORY_ROOT, 'infra', 'kafka', 'pom.xml'),
-            dependencyPlugin('copy-dependencies'),
-            `-Dkafka.version=${VERSIONS.kafka}`,
-            `-Dlog4j.version=${VERSIONS.log4j}`,
-            '-DincludeScope=runtime',
-            `-DoutputDirectory=${join(scratch, 'libs')}`,
-          ],
-          join(home, 'mvn.log'),
-          REPOSITORY_ROOT,
-        );
-      });
-      if (fetched) progress(NAME, 'jars fetched');
+      if (await fetchClasspath(config, 'pom.xml', `kafka-${VERSIONS.kafka}`, progress)) progress(NAME, 'jars fetched');
     },
 
     async prepareLaunch(progress) {
@@ -83,6 +66,37 @@ export function kafkaBroker(config: InfraConfig): LocalServer {
       return { command: 'java', args: java('kafka.Kafka', propertiesFile), cwd: home };
     },
   };
+}
+
+/**
+ * Copies the runtime classpath of infra/kafka/<pom> into the cache (once) and returns its folder:
+ * the broker's, or that of Kafka's own tools for the benchmarks.
+ */
+async function fetchClasspath(config: InfraConfig, pom: string, folder: string, progress: Progress): Promise<boolean> {
+  return cachedDirectory(join(config.cacheDir, folder), async (scratch) => {
+    progress(NAME, `fetching ${folder} jars with mvn into ${config.cacheDir} (first run only)`);
+    await runMaven(
+      NAME,
+      [
+        '-f',
+        join(REPOSITORY_ROOT, 'infra', 'kafka', pom),
+        dependencyPlugin('copy-dependencies'),
+        `-Dkafka.version=${VERSIONS.kafka}`,
+        `-Dlog4j.version=${VERSIONS.log4j}`,
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${join(scratch, 'libs')}`,
+      ],
+      join(config.runDir, NAME, `mvn-${folder}.log`),
+      REPOSITORY_ROOT,
+    );
+  });
+}
+
+/** The classpath of Kafka's performance tools (fetched on first use), for `java -cp <it>/* org.apache.kafka.tools.ProducerPerformance`. */
+export async function kafkaToolsClasspath(config: InfraConfig, progress: Progress): Promise<string> {
+  const folder = `kafka-tools-${VERSIONS.kafka}`;
+  await fetchClasspath(config, 'tools-pom.xml', folder, progress);
+  return `${join(config.cacheDir, folder, 'libs')}/*`;
 }
 
 function serverProperties(listener: string, controllerPort: number, dataDir: string): string {

@@ -19,6 +19,11 @@ export class Choreography {
     return this;
   }
 
+  /** The running service processes, e.g. to sample their memory and CPU. */
+  get processes(): ReadonlyMap<ServiceName, ServiceProcess> {
+    return this.running;
+  }
+
   url(service: ServiceName): string {
     return `http://127.0.0.1:${this.port(service)}`;
   }

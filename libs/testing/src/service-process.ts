@@ -33,6 +33,10 @@ export class ServiceProcess {
     return started;
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }

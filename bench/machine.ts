@@ -1,0 +1,39 @@
+import { execSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { VERSIONS } from '../infra/src/versions';
+
+/** What a result was measured on, written beside the figures. */
+export function describeMachine() {
+  const run = (command: string) => {
+    try {
+      return execSync(command, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    java: run('java -version 2>&1 | head -1'),
+    postgres: run('psql --version'),
+    kafka: VERSIONS.kafka,
+    schemaRegistry: `apicurio-registry ${VERSIONS.apicurioRegistry}`,
+    commit: run('git rev-parse --short HEAD'),
+    dirty: run('git status --porcelain') !== '',
+  };
+}
+
+/** Peak resident memory (MB) and CPU seconds so far of a process, from /proc. */
+export function processUsage(pid: number): { peakRssMb: number; cpuSeconds: number } {
+  const status = run(`cat /proc/${pid}/status`);
+  const peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const fields = run(`cat /proc/${pid}/stat`).replace(/^.*\) /, '').split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+  return { peakRssMb: Math.round(peakKb / 1024), cpuSeconds: ticks / 100 };
+
+  function run(command: string): string {
+    return execSync(command, { encoding: 'utf8' });
+  }
+}

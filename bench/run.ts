@@ -1,0 +1,98 @@
+/**
+ * npm run bench (full) | npm run bench:quick (under 3 minutes)
+ *
+ * Every scenario runs on the real servers with its baselines in the same run, so that ratios mean
+ * something on a noisy 2-core machine; figures are printed and written to bench/results/<time>.json
+ * with the machine and the commit. Targets are read from the output, never asserted.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPlatformConfig } from '@ensemble/config';
+import { EventCodec } from '@ensemble/event-codec';
+import { loadEventCatalogue } from '@ensemble/events';
+import { createKafka } from '@ensemble/kafka';
+import { Choreography, waitUntilCaughtUp } from '@ensemble/testing';
+import { describeMachine } from './machine';
+import { measureConsumer } from './scenarios/consumers';
+import { measureBareRoundTrip, measureNaiveDualWrite, measureOurs, RateResult } from './scenarios/end-to-end';
+import { measureRelay } from './scenarios/relay';
+import { formatLatency } from './statistics';
+
+const quick = process.argv.includes('--quick');
+const plan = quick
+  ? { rates: [100, 300], seconds: 5, relayEvents: 10_000, consumerEvents: 5_000 }
+  : { rates: [100, 300, 500, 700, 1_000], seconds: 10, relayEvents: 50_000, consumerEvents: 20_000 };
+const BASELINE_RATE = 300;
+
+const config = loadPlatformConfig();
+const kafka = createKafka(config, 'bench');
+const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
+const ratio = (ours: number, baseline: number) => (ours / baseline).toFixed(2);
+
+async function main(): Promise<void> {
+  const machine = describeMachine();
+  console.log(`Ensemble benchmarks (${quick ? 'quick' : 'full'}) on ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, Kafka ${machine.kafka}, commit ${machine.commit}${machine.dirty ? ' (dirty)' : ''}`);
+  const choreography = await new Choreography({}, 3130).start();
+  const results: Record<string, unknown> = { machine, mode: quick ? 'quick' : 'full', startedAt: new Date().toISOString() };
+  try {
+    await waitUntilCaughtUp(kafka, ['invoice', 'crm', 'shipping', 'dashboards']);
+
+    console.log('\n1. End to end: POST sent -> effect applied by all four consumers (ms)');
+    const rates: RateResult[] = [];
+    for (const rate of plan.rates) {
+      const result = await measureOurs(config, kafka, choreography, rate, plan.seconds, rate === BASELINE_RATE);
+      rates.push(result);
+      console.log(`  ${String(rate).padStart(5)}/s  achieved ${String(result.achievedRate).padStart(4)}/s  ${result.sustained ? 'sustained' : 'NOT sustained'}   ${formatLatency(result.allFour)}`);
+      if (!result.sustained) break;
+    }
+    const sustainedRates = rates.filter((result) => result.sustained).map((result) => result.targetRate);
+    const atBaseline = rates.find((result) => result.targetRate === BASELINE_RATE);
+    const bare = await measureBareRoundTrip(kafka, codec, BASELINE_RATE, plan.seconds);
+    const naive = await measureNaiveDualWrite(config, kafka, BASELINE_RATE, plan.seconds);
+    console.log(`  highest sustained rate tried: ${sustainedRates.length ? Math.max(...sustainedRates) : 'none'}/s`);
+    console.log(`  baselines at ${BASELINE_RATE}/s:`);
+    console.log(`    bare kafkajs round trip      ${formatLatency(bare)}`);
+    console.log(`    naive dual write (emit)      ${formatLatency(naive)}`);
+    if (atBaseline) {
+      console.log(`    ours / bare    p50 ${ratio(atBaseline.allFour.p50, bare.p50)}  p99 ${ratio(atBaseline.allFour.p99, bare.p99)}`);
+      console.log(`    ours / naive   p50 ${ratio(atBaseline.allFour.p50, naive.p50)}  p99 ${ratio(atBaseline.allFour.p99, naive.p99)}   (target: p99 at most 2.00, and under 100 ms)`);
+      for (const [service, latency] of Object.entries(atBaseline.perConsumer)) console.log(`    ${service.padEnd(11)} alone   ${formatLatency(latency)}`);
+    }
+    results.endToEnd = { rates, baselines: { rate: BASELINE_RATE, bareRoundTrip: bare, naiveDualWrite: naive } };
+
+    console.log(`\n2. Outbox relay: events per second from a pre-filled outbox (${plan.relayEvents} events)`);
+    const relay = await measureRelay(config, kafka, codec, plan.relayEvents);
+    console.log(`  outbox relay                 ${String(relay.relayPerSecond).padStart(7)} /s`);
+    console.log(`  bare kafkajs producer        ${String(relay.barePerSecond).padStart(7)} /s   relay / bare ${ratio(relay.relayPerSecond, relay.barePerSecond)} (target 0.60)`);
+    console.log(`  Kafka ProducerPerformance    ${String(relay.kafkaToolPerSecond).padStart(7)} /s   relay / tool ${ratio(relay.relayPerSecond, relay.kafkaToolPerSecond)}`);
+    results.relay = relay;
+
+    console.log(`\n3. Consumers: events per second (${plan.consumerEvents} PaymentCompleted records)`);
+    const consumer = await measureConsumer(kafka, codec, choreography, plan.consumerEvents);
+    console.log(`  ${consumer.consumer} with its dedup transaction   ${String(consumer.oursPerSecond).padStart(7)} /s`);
+    console.log(`  bare consumer, decode only      ${String(consumer.bareDecodingPerSecond).padStart(7)} /s   ours / bare ${ratio(consumer.oursPerSecond, consumer.bareDecodingPerSecond)} (target 0.40)`);
+    results.consumers = consumer;
+
+    console.log('\n4. Replay: not measured; replay (issue 5) has not landed yet.');
+
+    console.log(`\n5. Resources during scenario 1 at ${BASELINE_RATE}/s (target: each service under 200 MB)`);
+    for (const [service, usage] of Object.entries(atBaseline?.resources ?? {})) {
+      console.log(`  ${service.padEnd(11)} peak RSS ${String(usage.peakRssMb).padStart(4)} MB   CPU ${usage.cpuSeconds.toFixed(1)} s`);
+    }
+  } finally {
+    await choreography.stop();
+  }
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  console.log(`\nResults: ${file}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { Kafka, Partitioners } from 'kafkajs';
+import { Client } from 'pg';
+import { PlatformConfig } from '@ensemble/config';
+import { EventCodec } from '@ensemble/event-codec';
+import { CreateOutbox1763780000000, DEFAULT_RELAY_OPTIONS, measureOutboxBacklog, OutboxRelay } from '@ensemble/outbox';
+import { createScratchDatabase } from '@ensemble/testing';
+import { loadInfraConfig } from '../../infra/src/infra-config';
+import { kafkaToolsClasspath } from '../../infra/src/kafka-broker';
+import { samplePaymentCompleted } from './end-to-end';
+
+export interface RelayResult {
+  events: number;
+  relayPerSecond: number;
+  barePerSecond: number;
+  kafkaToolPerSecond: number;
+}
+
+/**
+ * Events per second from a pre-filled outbox (scratch database) to a topic, next to a bare kafkajs
+ * producer sending the same Avro bytes in the same batch size, and to Kafka's own
+ * ProducerPerformance with records of the same size (the broker's limit here).
+ */
+export async function measureRelay(config: PlatformConfig, kafka: Kafka, codec: EventCodec, events: number, batchSize = DEFAULT_RELAY_OPTIONS.batchSize): Promise<RelayResult> {
+  const database = await createScratchDatabase(config.databases.payments, 'bench_outbox', [CreateOutbox1763780000000]);
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = ['relay', 'bare', 'tool'].map((purpose) => `bench.${purpose}-${randomUUID().slice(0, 8)}`);
+  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })) });
+  const [relayTopic, bareTopic, toolTopic] = topics;
+  const db = new Client({ connectionString: database.url });
+  await db.connect();
+  try {
+    const rows = Array.from({ length: events }, () => samplePaymentCompleted());
+    for (let start = 0; start < rows.length; start += 1_000) {
+      const chunk = rows.slice(start, start + 1_000);
+      await db.query(
+        `INSERT INTO outbox (id, aggregate_type, aggregate_id, event_type, topic, payload, headers)
+         SELECT id, 'Payment', aggregate_id, 'PaymentCompleted', $1, payload, '{}' FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) AS t(id, aggregate_id, payload)`,
+        [relayTopic, chunk.map((event) => event.envelope.eventId), chunk.map((event) => event.envelope.aggregateId), chunk.map((event) => JSON.stringify(event))],
+      );
+    }
+    const producer = () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    const encoded = await Promise.all(rows.map((event) => codec.encode('PaymentCompleted', event)));
+
+    const relay = new OutboxRelay({ ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize }, producer(), codec);
+    const relayStarted = performance.now();
+    await relay.start();
+    while ((await measureOutboxBacklog(db)).pending > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const relaySeconds = (performance.now() - relayStarted) / 1_000;
+    await relay.stop();
+
+    const bare = producer();
+    await bare.connect();
+    const bareStarted = performance.now();
+    for (let start = 0; start < encoded.length; start += batchSize) {
+      await bare.send({ topic: bareTopic, acks: -1, messages: encoded.slice(start, start + batchSize).map((value, offset) => ({ key: rows[start + offset].paymentId, value })) });
+    }
+    const bareSeconds = (performance.now() - bareStarted) / 1_000;
+    await bare.disconnect();
+
+    const recordSize = Math.round(encoded.reduce((sum, value) => sum + value.length, 0) / encoded.length);
+    const classpath = await kafkaToolsClasspath(loadInfraConfig(), () => undefined);
+    const tool = spawnSync(
+      'java',
+      ['-cp', classpath, 'org.apache.kafka.tools.ProducerPerformance', '--topic', toolTopic, '--num-records', String(events), '--record-size', String(recordSize), '--throughput', '-1',
+        '--producer-props', `bootstrap.servers=${config.kafka.brokers.join(',')}`, 'acks=all', 'enable.idempotence=true'],
+      { encoding: 'utf8' },
+    );
+    const toolRate = Number(/([\d.]+) records\/sec/.exec(tool.stdout.trim().split('\n').pop() ?? '')?.[1] ?? NaN);
+
+    return { events, relayPerSecond: Math.round(events / relaySeconds), barePerSecond: Math.round(events / bareSeconds), kafkaToolPerSecond: Math.round(toolRate) };
+  } finally {
+    await db.end();
+    await database.drop();
+    await admin.deleteTopics({ topics });
+    await admin.disconnect();
+  }
+}
