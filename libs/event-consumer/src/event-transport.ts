@@ -49,6 +49,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   private readonly topics: { retry: string; deadLetter: string };
   private consumer?: Consumer;
   private producer?: Producer;
+  private closing = false;
 
   constructor(private readonly options: EventTransportOptions) {
     super();
@@ -67,6 +68,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
 
   /** Lets the chunk in hand commit, commits its offsets and leaves the group. */
   async close(): Promise<void> {
+    this.closing = true;
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }
@@ -146,7 +148,8 @@ export class EventTransport extends Server implements CustomTransportStrategy {
           received.undecodable = error;
           return received;
         }
-        // The registry did not answer: wait for it rather than dead-letter a good record.
+        // The registry did not answer: wait for it rather than dead-letter a good record (unless shutting down).
+        if (this.closing) throw error;
         this.logger.warn(`decoding ${topic}[${partition}]@${message.offset} failed, retrying: ${(error as Error).message}`);
         await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5_000 }));
       }

@@ -9,6 +9,7 @@ import { EventTransport } from './event-transport';
 /** Starts a service that reacts to events: its HTTP API, and its `@EventPattern` handlers fed by {@link EventTransport}. */
 export function startConsumingService(service: ServiceName, module: Type) {
   return startHttpService(service, module, async (app) => {
+    const settings = loadConsumerSettings();
     // inheritAppConfig: the app's global filter hands handler errors to the transport unchanged.
     app.connectMicroservice(
       {
@@ -17,7 +18,7 @@ export function startConsumingService(service: ServiceName, module: Type) {
           config: app.get<PlatformConfig>(PLATFORM_CONFIG),
           catalogue: loadEventCatalogue(),
           dataSource: app.get(DataSource),
-          settings: loadConsumerSettings(),
+          settings,
         }),
       },
       { inheritAppConfig: true },

@@ -2,7 +2,7 @@ import { Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { z } from 'zod';
-import { ConfigurationError, DEFAULT_HTTP_PORTS, parseEnvironment, port, ServiceName } from '@ensemble/config';
+import { ConfigurationError, DEFAULT_HTTP_PORTS, loadPlatformConfig, parseEnvironment, port, ServiceName } from '@ensemble/config';
 import { ApiErrorFilter } from './api-error.filter';
 
 /** Larger JSON bodies are refused with 413 before they are parsed. */
@@ -21,11 +21,14 @@ export async function startHttpService(
 ): Promise<NestExpressApplication> {
   const logger = new Logger(service);
   try {
+    // Checked before Nest starts, so that a bad variable gives one clear message rather than an initialisation dump.
+    loadPlatformConfig();
     const { HTTP_HOST, HTTP_PORT } = parseEnvironment({
       HTTP_HOST: z.string().default('127.0.0.1'),
       HTTP_PORT: port.default(DEFAULT_HTTP_PORTS[service]),
     });
-    const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false });
+    // abortOnError: false hands start-up errors to the catch below instead of aborting with a dump.
+    const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, abortOnError: false });
     app.useBodyParser('json', { limit: BODY_LIMIT });
     app.useGlobalFilters(new ApiErrorFilter());
     app.enableShutdownHooks();
@@ -38,6 +41,7 @@ export async function startHttpService(
       logger.error(error.message);
       process.exit(78); // EX_CONFIG
     }
-    throw error;
+    logger.error(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
   }
 }
