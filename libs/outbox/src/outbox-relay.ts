@@ -22,6 +22,9 @@ export interface OutboxRelayOptions {
   vacuumThreshold: number;
 }
 
+/** Batches one drain publishes at most before the relay rebalances its lanes. */
+const DRAIN_BATCHES = 20;
+
 export const DEFAULT_RELAY_OPTIONS: Omit<OutboxRelayOptions, 'databaseUrl'> = {
   batchSize: 500,
   pollIntervalMs: 1_000,
@@ -89,23 +92,49 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     await this.producer.disconnect();
   }
 
-  /** Publishes one batch from the held lanes; returns how many rows it published. */
+  /**
+   * Publishes from the held lanes, batch after batch, until a read comes back short (or after
+   * {@link DRAIN_BATCHES} batches, so that lanes can be rebalanced); returns how many rows it published.
+   * The next batch is read and encoded while the current one is in flight, leaving out the rows in
+   * flight; it is sent only once the current one is acknowledged and marked, so each lane still
+   * reaches Kafka in sequence order.
+   */
   async relayPendingEvents(): Promise<number> {
     const client = this.client;
     const lanes = this.leases?.held ?? [];
     if (!client || lanes.length === 0) return 0;
-    const started = Date.now();
+    let published = 0;
+    let inFlight: { rows: PendingRow[]; sent: Promise<unknown>; started: number } | undefined;
+    let more = true;
+    for (let batch = 1; more || inFlight; batch++) {
+      const rows: PendingRow[] = more ? await this.readPending(client, lanes, inFlight?.rows ?? []) : [];
+      more = rows.length === this.options.batchSize && batch < DRAIN_BATCHES;
+      const topicMessages = await this.toTopicMessages(rows);
+      if (inFlight) {
+        await inFlight.sent;
+        await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [inFlight.rows.map((row) => row.id)]);
+        this.emit('published', { count: inFlight.rows.length, durationMs: Date.now() - inFlight.started });
+        published += inFlight.rows.length;
+        inFlight = undefined;
+      }
+      if (rows.length > 0) {
+        const sent = this.producer.sendBatch({ acks: -1, topicMessages });
+        // Awaited in the next round; this only keeps a failure during that round's read from going unhandled meanwhile.
+        sent.catch(() => undefined);
+        inFlight = { rows, sent, started: Date.now() };
+      }
+    }
+    return published;
+  }
+
+  private async readPending(client: Client, lanes: number[], inFlight: PendingRow[]): Promise<PendingRow[]> {
     const { rows } = await client.query<PendingRow>(
       `SELECT id, topic, aggregate_id, event_type, payload, headers FROM outbox
-        WHERE published_at IS NULL AND lane = ANY($1::smallint[])
+        WHERE published_at IS NULL AND lane = ANY($1::smallint[]) AND id <> ALL($3::uuid[])
         ORDER BY sequence LIMIT $2`,
-      [lanes, this.options.batchSize],
+      [lanes, this.options.batchSize, inFlight.map((row) => row.id)],
     );
-    if (rows.length === 0) return 0;
-    await this.producer.sendBatch({ acks: -1, topicMessages: await this.toTopicMessages(rows) });
-    await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [rows.map((row) => row.id)]);
-    this.emit('published', { count: rows.length, durationMs: Date.now() - started });
-    return rows.length;
+    return rows;
   }
 
   private async run(): Promise<void> {
