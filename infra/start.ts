@@ -74,7 +74,7 @@ async function stopAll(exitCode: number): Promise<never> {
 }
 
 async function main(): Promise<void> {
-  step('infrastructure', process.execPath, [join(REPOSITORY_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPOSITORY_ROOT, 'infra', 'cli.ts'), 'up']);
+  step('infrastructure', 'npm', ['run', '--silent', 'infra:up']);
   step('schemas', 'npm', ['run', '--silent', 'schemas:check']);
   step('build', 'npm', ['run', '--silent', 'build']);
   console.log('\n== services');

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { EventCodec } from '@ensemble/event-codec';
-import { Choreography, groupLag, waitUntilCaughtUp } from '@ensemble/testing';
-import { samplePaymentCompleted } from './end-to-end';
+import { createOrderedProducer } from '@ensemble/kafka';
+import { Choreography, groupLag, paymentCompletedEvent, waitUntilCaughtUp } from '@ensemble/testing';
 
 export interface ConsumerResult {
   events: number;
@@ -23,12 +23,12 @@ export async function measureConsumer(kafka: Kafka, codec: EventCodec, choreogra
   const admin = kafka.admin();
   await admin.connect();
   const start = await admin.fetchTopicOffsets(TOPIC);
-  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = createOrderedProducer(kafka);
   await producer.connect();
   for (let sent = 0; sent < events; sent += 1_000) {
     const messages = await Promise.all(
       Array.from({ length: Math.min(1_000, events - sent) }, async () => {
-        const event = samplePaymentCompleted();
+        const event = paymentCompletedEvent();
         return { key: event.paymentId, value: await codec.encode('PaymentCompleted', event) };
       }),
     );

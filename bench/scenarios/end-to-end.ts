@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { PlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
-import { Choreography, paymentBody, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
+import { createOrderedProducer } from '@ensemble/kafka';
+import { Choreography, paymentBody, paymentCompletedEvent, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
 import { startNaiveDualWrite, NAIVE_TOPIC } from '../baselines/naive-dual-write';
 import { processUsage } from '../machine';
 import { atRate } from '../pace';
@@ -73,7 +74,7 @@ export async function measureBareRoundTrip(kafka: Kafka, codec: EventCodec, rate
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 6, replicationFactor: 1 }] });
-  const value = await codec.encode('PaymentCompleted', samplePaymentCompleted());
+  const value = await codec.encode('PaymentCompleted', paymentCompletedEvent());
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const consumer = kafka.consumer({ groupId: `bench-${topic}`, maxWaitTimeInMs: 100 });
@@ -82,7 +83,7 @@ export async function measureBareRoundTrip(kafka: Kafka, codec: EventCodec, rate
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   await consumer.run({ eachMessage: async ({ message }) => void latencies.push(performance.now() - sentAt.get(message.key!.toString())!) });
   await joined;
-  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = createOrderedProducer(kafka);
   await producer.connect();
   await atRate(rate * seconds, rate, async (index) => {
     sentAt.set(String(index), performance.now());
@@ -130,12 +131,3 @@ export async function measureNaiveDualWrite(config: PlatformConfig, kafka: Kafka
   return latencyOf([...sentAt].map(([id, at]) => receivedAt.get(id)! - at));
 }
 
-export function samplePaymentCompleted() {
-  const paymentId = randomUUID();
-  return {
-    envelope: { eventId: randomUUID(), eventType: 'PaymentCompleted', occurredAt: Date.now(), aggregateId: paymentId, correlationId: paymentId, causationId: null, producer: 'payments' },
-    paymentId,
-    ...paymentBody(1),
-    completedAt: Date.now(),
-  };
-}

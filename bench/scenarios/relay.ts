@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { PlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
+import { createOrderedProducer } from '@ensemble/kafka';
 import { CreateOutbox1763780000000, DEFAULT_RELAY_OPTIONS, measureOutboxBacklog, OutboxRelay } from '@ensemble/outbox';
-import { createScratchDatabase } from '@ensemble/testing';
+import { createScratchDatabase, paymentCompletedEvent } from '@ensemble/testing';
 import { loadInfraConfig } from '../../infra/src/infra-config';
 import { kafkaToolsClasspath } from '../../infra/src/kafka-broker';
-import { samplePaymentCompleted } from './end-to-end';
 
 export interface RelayResult {
   events: number;
@@ -32,7 +32,7 @@ export async function measureRelay(config: PlatformConfig, kafka: Kafka, codec: 
   const db = new Client({ connectionString: database.url });
   await db.connect();
   try {
-    const rows = Array.from({ length: events }, () => samplePaymentCompleted());
+    const rows = Array.from({ length: events }, () => paymentCompletedEvent());
     for (let start = 0; start < rows.length; start += 1_000) {
       const chunk = rows.slice(start, start + 1_000);
       await db.query(
@@ -41,7 +41,7 @@ export async function measureRelay(config: PlatformConfig, kafka: Kafka, codec: 
         [relayTopic, chunk.map((event) => event.envelope.eventId), chunk.map((event) => event.envelope.aggregateId), chunk.map((event) => JSON.stringify(event))],
       );
     }
-    const producer = () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = () => createOrderedProducer(kafka);
     const encoded = await Promise.all(rows.map((event) => codec.encode('PaymentCompleted', event)));
 
     const relay = new OutboxRelay({ ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize }, producer(), codec);

@@ -69,8 +69,8 @@ export function kafkaBroker(config: InfraConfig): LocalServer {
 }
 
 /**
- * Copies the runtime classpath of infra/kafka/<pom> into the cache (once) and returns its folder:
- * the broker's, or that of Kafka's own tools for the benchmarks.
+ * Copies the runtime classpath of infra/kafka/<pom> into <cache>/<folder>/libs, once: the broker's,
+ * or that of Kafka's own tools for the benchmarks. True when it was fetched now.
  */
 async function fetchClasspath(config: InfraConfig, pom: string, folder: string, progress: Progress): Promise<boolean> {
   return cachedDirectory(join(config.cacheDir, folder), async (scratch) => {

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
+import { createKafka, headersAsStrings } from '@ensemble/kafka';
 import { paymentBody, postPayment, ServiceProcess, TopicReader } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
@@ -60,8 +60,7 @@ describe('POST /payments (payments service and its outbox relay, as a real proce
       ...body,
       completedAt: Date.parse(response.body.completedAt),
     });
-    const headers = Object.fromEntries(Object.entries(record.message.headers ?? {}).map(([name, value]) => [name, String(value)]));
-    expect(headers).toEqual({
+    expect(headersAsStrings(record.message.headers)).toEqual({
       'event-id': event.envelope.eventId,
       'event-type': 'PaymentCompleted',
       'correlation-id': 'order-7',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { IHeaders, Kafka, KafkaMessage, Partitioners } from 'kafkajs';
+import { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { ServiceName } from '@ensemble/config';
+import { createOrderedProducer, headersAsStrings } from '@ensemble/kafka';
 import { FAILURE_HEADERS, failureTopics } from './failure-topics';
 
 export interface DeadLetter {
@@ -52,7 +53,7 @@ export async function listDeadLetters(kafka: Kafka, service: ServiceName): Promi
   await readToEnd(kafka, `${service}.dead-letter-list-${randomUUID()}`, failureTopics(service).deadLetter, async (message) => {
     letters.push({
       offset: message.offset,
-      headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
+      headers: headersAsStrings(message.headers),
     });
   });
   return letters;
@@ -65,7 +66,7 @@ export async function listDeadLetters(kafka: Kafka, service: ServiceName): Promi
  */
 export async function redriveDeadLetters(kafka: Kafka, service: ServiceName): Promise<number> {
   const { retry, deadLetter } = failureTopics(service);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = createOrderedProducer(kafka);
   await producer.connect();
   try {
     return await readToEnd(kafka, `${service}.dead-letter-redrive`, deadLetter, async (message) => {

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Partitioners, Producer } from 'kafkajs';
+import { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { PlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec, UndecodableRecordError } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue } from '@ensemble/events';
 import { recordProcessed } from '@ensemble/inbox';
-import { createKafka } from '@ensemble/kafka';
+import { createKafka, createOrderedProducer, headersAsStrings } from '@ensemble/kafka';
 import { backoffDelay } from '@ensemble/retry';
 import { ConsumerSettings } from './consumer-settings';
 import { Delivery, EventContext, TransactionBuffer } from './event-context';
@@ -88,7 +88,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
 
   private async start(): Promise<void> {
     const kafka = createKafka(this.options.config, `${this.options.service}-consumer`);
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = createOrderedProducer(kafka);
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId: this.options.service, maxWaitTimeInMs: 100 });
     await this.consumer.connect();
@@ -125,7 +125,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   }
 
   private async receive(topic: string, partition: number, message: KafkaMessage): Promise<Received> {
-    const headers = stringHeaders(message.headers);
+    const headers = headersAsStrings(message.headers);
     const fromRetryTopic = topic === this.topics.retry;
     const received: Received = {
       message,
@@ -240,10 +240,3 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   }
 }
 
-function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers ?? {})
-      .filter(([, value]) => value !== undefined)
-      .map(([name, value]) => [name, String(value)]),
-  );
-}

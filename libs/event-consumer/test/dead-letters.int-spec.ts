@@ -6,8 +6,8 @@ import { Client } from 'pg';
 import { loadPlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
-import { Choreography, eventually, paymentBody, postPayment, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
+import { createKafka, headersAsStrings } from '@ensemble/kafka';
+import { Choreography, eventually, paymentBody, paymentCompletedEvent, postPayment, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 import { FAILURE_HEADERS } from '../src/failure-topics';
 
 const config = loadPlatformConfig();
@@ -17,18 +17,7 @@ const CONSUMERS: ServiceName[] = ['invoice', 'crm', 'shipping', 'dashboards'];
 const ROOT = join(__dirname, '..', '..', '..');
 
 function paymentCompleted(customerId: string): PaymentCompleted {
-  const paymentId = randomUUID();
-  return {
-    envelope: { eventId: randomUUID(), eventType: 'PaymentCompleted', occurredAt: Date.now(), aggregateId: paymentId, correlationId: paymentId, causationId: null, producer: 'payments' },
-    paymentId,
-    ...paymentBody(5),
-    customerId,
-    completedAt: Date.now(),
-  };
-}
-
-function headersOf(message: { headers?: Record<string, unknown> }): Record<string, string> {
-  return Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+  return paymentCompletedEvent(5, { customerId });
 }
 
 describe('records that cannot be processed go to the dead-letter topic without holding the others back', () => {
@@ -89,7 +78,7 @@ describe('records that cannot be processed go to the dead-letter topic without h
 
     for (const service of CONSUMERS) {
       const letters = await deadLetters[service].readUntil((read) => read.length >= 3);
-      expect(letters.map((letter) => headersOf(letter.message))).toEqual(
+      expect(letters.map((letter) => headersAsStrings(letter.message.headers))).toEqual(
         ['bad-magic-byte', 'unknown-schema-id', 'corrupt-body'].map((reason, index) =>
           expect.objectContaining({
             [FAILURE_HEADERS.originalTopic]: 'payments.payment-completed',
@@ -127,7 +116,7 @@ describe('records that cannot be processed go to the dead-letter topic without h
 
     const [letter] = await deadLetters.readUntil((read) => read.length >= 1);
     await eventually(async () => ((await profileCount(free)) === 1 ? true : undefined), 'CRM to go on with other customers');
-    expect(headersOf(letter.message)).toMatchObject({
+    expect(headersAsStrings(letter.message.headers)).toMatchObject({
       [FAILURE_HEADERS.reason]: 'handler-failed',
       [FAILURE_HEADERS.attempts]: '2',
       [FAILURE_HEADERS.consumerGroup]: 'crm',

@@ -12,9 +12,7 @@ export function renderEventTypes(catalogue: EventCatalogue): string {
   const declarations = toTypeScript(catalogue.events.map((event) => event.schema) as never)
     .replace(/^\/\* eslint-disable.*\n/m, '')
     .replace(/^export type AvroType = [\s\S]*?;\n(?=\n|export )/m, '');
-  const eventMap = catalogue.events
-    .map((event) => `  ${event.eventType}: ${namespaceOf(event.schema)}.${event.eventType};`)
-    .join('\n');
+  const eventMap = catalogue.events.map((event) => `  ${event.eventType}: ${event.eventType};`).join('\n');
   return [
     `// Generated from schemas/ by \`npm run schemas:types\`. Do not edit: change the .avsc and regenerate.`,
     '/* eslint-disable @typescript-eslint/no-namespace */',

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 import { PlatformConfig } from '@ensemble/config';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
@@ -22,4 +22,12 @@ export function createKafka(config: PlatformConfig, clientId: string): Kafka {
         new Logger(`kafkajs:${namespace}`)[LEVELS[level] ?? 'log'](`${message} ${JSON.stringify(extra)}`);
       },
   });
+}
+
+/**
+ * The producer for records whose order and uniqueness matter: idempotent (acks=all, retries never
+ * duplicate) with one request in flight, so that a retried batch cannot overtake the next one.
+ */
+export function createOrderedProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 }

@@ -1,12 +1,11 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Partitioners } from 'kafkajs';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { parseEnvironment, PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EventCatalogue, loadEventCatalogue } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
+import { createKafka, createOrderedProducer } from '@ensemble/kafka';
 import { MetricsModule } from '@ensemble/metrics';
 import { measureOutboxBacklog } from './outbox-backlog';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from './outbox-relay';
@@ -98,11 +97,7 @@ export class OutboxModule {
           provide: OutboxRelay,
           useFactory: (config: PlatformConfig, catalogue: EventCatalogue) => {
             const settings = relaySettings();
-            const producer = createKafka(config, `${options.service}-outbox-relay`).producer({
-              idempotent: true,
-              maxInFlightRequests: 1,
-              createPartitioner: Partitioners.DefaultPartitioner,
-            });
+            const producer = createOrderedProducer(createKafka(config, `${options.service}-outbox-relay`));
             return new OutboxRelay(
               {
                 ...DEFAULT_RELAY_OPTIONS,

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
-import { createScratchDatabase, ScratchDatabase, TopicReader } from '@ensemble/testing';
+import { createKafka, createOrderedProducer } from '@ensemble/kafka';
+import { createScratchDatabase, paymentCompletedEvent, ScratchDatabase, TopicReader } from '@ensemble/testing';
 import { CreateOutbox1763780000000 } from '../src/migrations/1763780000000-create-outbox';
 import { measureOutboxBacklog } from '../src/outbox-backlog';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay, OutboxRelayOptions } from '../src/outbox-relay';
@@ -16,25 +15,7 @@ const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalog
 
 /** The n-th event of an aggregate: its position rides in amountMinor so that order can be read back. */
 function nthEvent(aggregateId: string, n: number): PaymentCompleted {
-  return {
-    envelope: {
-      eventId: randomUUID(),
-      eventType: 'PaymentCompleted',
-      occurredAt: Date.now(),
-      aggregateId,
-      correlationId: aggregateId,
-      causationId: null,
-      producer: 'payments',
-    },
-    paymentId: randomUUID(),
-    customerId: aggregateId,
-    customerEmail: 'order@example.com',
-    amountMinor: n,
-    currency: 'EUR',
-    items: [{ sku: 'SKU', quantity: 1, unitPriceMinor: n }],
-    shippingAddress: { name: 'N', line1: 'L', city: 'C', postalCode: 'P', country: 'DE' },
-    completedAt: Date.now(),
-  };
+  return paymentCompletedEvent(1, { customerId: aggregateId, amountMinor: n, items: [{ sku: 'SKU', quantity: 1, unitPriceMinor: n }] }, aggregateId);
 }
 
 describe('OutboxRelay against real PostgreSQL and Kafka', () => {
@@ -66,7 +47,7 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
   });
 
   function startRelay(options: Partial<OutboxRelayOptions> = {}): OutboxRelay {
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = createOrderedProducer(kafka);
     const relay = new OutboxRelay({ ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize: 50, pollIntervalMs: 200, ...options }, producer, codec);
     relays.push(relay);
     void relay.start();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PaymentCompleted } from '@ensemble/events';
 
 /** A valid POST /payments body; `seed` varies the customer and amounts. */
 export function paymentBody(seed = 1) {
@@ -21,4 +22,20 @@ export async function postPayment(baseUrl: string, body: unknown, key: string = 
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+}
+
+/**
+ * A PaymentCompleted as the payments service publishes it for `paymentBody(seed)`, for records a
+ * spec or benchmark produces itself; `facts` override the body's, and `aggregateId` the payment id.
+ */
+export function paymentCompletedEvent(seed = 1, facts: Partial<Omit<PaymentCompleted, 'envelope'>> = {}, aggregateId?: string): PaymentCompleted {
+  const paymentId = randomUUID();
+  const aggregate = aggregateId ?? paymentId;
+  return {
+    envelope: { eventId: randomUUID(), eventType: 'PaymentCompleted', occurredAt: Date.now(), aggregateId: aggregate, correlationId: aggregate, causationId: null, producer: 'payments' },
+    paymentId,
+    ...paymentBody(seed),
+    completedAt: Date.now(),
+    ...facts,
+  };
 }

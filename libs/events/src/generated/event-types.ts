@@ -154,9 +154,9 @@ export type ShipmentScheduled = IoEnsembleShipping.ShipmentScheduled;
 
 /** Every event type by its name. */
 export interface EventTypes {
-  InvoiceIssued: IoEnsembleInvoice.InvoiceIssued;
-  PaymentCompleted: IoEnsemblePayments.PaymentCompleted;
-  ShipmentScheduled: IoEnsembleShipping.ShipmentScheduled;
+  InvoiceIssued: InvoiceIssued;
+  PaymentCompleted: PaymentCompleted;
+  ShipmentScheduled: ShipmentScheduled;
 }
 
 export type EventEnvelope = IoEnsembleEvents.EventEnvelope;
