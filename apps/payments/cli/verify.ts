@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { Admin, Kafka, KafkaJSDeleteGroupsError, KafkaMessage } from 'kafkajs';
+import { Client } from 'pg';
+import { loadPlatformConfig } from '@ensemble/config';
+import { EventCodec, UndecodableRecordError } from '@ensemble/event-codec';
+import { EnsembleEvent, loadEventCatalogue } from '@ensemble/events';
+import { createKafka } from '@ensemble/kafka';
+import { differences, foldPaymentEvents, PaymentDifference } from '../src/payment-history';
+import type { Payment } from '../src/payment.entity';
+
+export interface PaymentsVerification {
+  /** Rows in the payments table, counting those completed while the topics were read. */
+  payments: number;
+  /** Events read from the payments topics. */
+  events: number;
+  differences: PaymentDifference[];
+}
+
+interface TopicContents {
+  events: EnsembleEvent[];
+  undecodable: PaymentDifference[];
+}
+
+const PROGRESS_INTERVAL_MS = 1_000;
+
+/**
+ * Rebuilds every payment from the payments topics and compares it with the payments table.
+ *
+ * The table is read first, then the topics up to the end offsets of that moment. A payment's row
+ * commits with its outbox row, before the relay can publish it, so every event read has its row
+ * committed by then: the rows of payments completed while the topics were read are fetched
+ * afterwards instead of being reported missing. A payment whose event is still in the outbox (the
+ * relay behind) does show as a payment without event.
+ */
+export async function verifyPayments(options: { log?: (line: string) => void } = {}): Promise<PaymentsVerification> {
+  const log = options.log ?? (() => undefined);
+  const config = loadPlatformConfig();
+  const catalogue = loadEventCatalogue();
+  const topics = [...new Set(catalogue.events.filter((event) => event.owner === 'payments').map((event) => event.topic))];
+  const codec = EventCodec.forRegistry(config.schemaRegistry.url, catalogue);
+
+  const db = new Client({ connectionString: config.databases.payments });
+  await db.connect();
+  try {
+    const rows = await loadPayments(db);
+    log(`${rows.length} payments in the database`);
+    const { events, undecodable } = await readToEnd(createKafka(config, 'payments-verify'), codec, topics, log);
+    const fromEvents = foldPaymentEvents(events);
+    const loaded = new Set(rows.map((row) => row.id));
+    const completedMeanwhile = [...fromEvents.keys()].filter((id) => !loaded.has(id));
+    if (completedMeanwhile.length > 0) rows.push(...(await loadPayments(db, completedMeanwhile)));
+    return { payments: rows.length, events: events.length, differences: [...undecodable, ...differences(rows, fromEvents)] };
+  } finally {
+    await db.end();
+  }
+}
+
+/** Every payment row, or those with the given ids. */
+async function loadPayments(db: Client, ids?: string[]): Promise<Payment[]> {
+  const { rows } = await db.query<Omit<Payment, 'amountMinor'> & { amountMinor: string }>(
+    // Compared as text: an event's paymentId need not be a well-formed uuid.
+    `SELECT id, customer_id AS "customerId", customer_email AS "customerEmail", amount_minor AS "amountMinor",
+            currency, items, shipping_address AS "shippingAddress", completed_at AS "completedAt",
+            correlation_id AS "correlationId"
+       FROM payments
+      WHERE $1::text[] IS NULL OR id::text = ANY($1)`,
+    [ids ?? null],
+  );
+  // pg returns bigint as a string; the entity holds amounts as numbers.
+  return rows.map((row) => ({ ...row, amountMinor: Number(row.amountMinor) }));
+}
+
+/** Every record of `topics` from the beginning up to the end offsets taken when it starts, in a throwaway consumer group. */
+async function readToEnd(kafka: Kafka, codec: EventCodec, topics: string[], log: (line: string) => void): Promise<TopicContents> {
+  const contents: TopicContents = { events: [], undecodable: [] };
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await endOffsets(admin, topics);
+    const total = [...ends.values()].reduce((sum, { start, end }) => sum + Number(end - start), 0);
+    log(`reading ${total} records from ${topics.join(', ')}`);
+    /** The next offset to read, per partition still short of its end. */
+    const unread = new Map([...ends].filter(([, { start, end }]) => end > start).map(([partition, { start }]) => [partition, start]));
+    if (unread.size === 0) return contents;
+
+    const groupId = `payments.verify.${randomUUID()}`;
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    let read = 0;
+    let loggedAt = Date.now();
+    let finish!: () => void;
+    let fail!: (error: unknown) => void;
+    const finished = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) fail(payload.error);
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.run({
+        // Nothing is committed, so a restarted consumer starts over; `unread` skips what was read already.
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const partition = `${batch.topic}[${batch.partition}]`;
+          const next = unread.get(partition);
+          if (next === undefined) return;
+          const { end } = ends.get(partition)!;
+          try {
+            for (const message of batch.messages) {
+              const offset = BigInt(message.offset);
+              if (offset < next) continue;
+              if (offset >= end) break;
+              await decodeInto(contents, codec, batch.topic, batch.partition, message);
+              read += 1;
+            }
+          } catch (error) {
+            // Stop rather than let kafkajs retry and restart without end (a registry that does not answer): a failed verification is run again.
+            fail(error);
+            return;
+          }
+          const reached = BigInt(batch.lastOffset()) + 1n;
+          if (reached >= end) unread.delete(partition);
+          else unread.set(partition, reached);
+          if (Date.now() - loggedAt >= PROGRESS_INTERVAL_MS) {
+            log(`read ${read} of ${total} records`);
+            loggedAt = Date.now();
+          }
+          if (unread.size === 0) finish();
+        },
+      });
+      await finished;
+      log(`read ${read} records: ${contents.events.length} events, ${contents.undecodable.length} undecodable`);
+      return contents;
+    } finally {
+      await consumer.disconnect();
+      await deleteGroup(admin, groupId);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A record that no retry can decode is a finding, not a failure: it stays on the topic, and the consumers dead-lettered it. */
+async function decodeInto(contents: TopicContents, codec: EventCodec, topic: string, partition: number, message: KafkaMessage): Promise<void> {
+  try {
+    contents.events.push(await codec.decode(message.value));
+  } catch (error) {
+    if (!(error instanceof UndecodableRecordError)) throw error;
+    contents.undecodable.push({
+      kind: 'undecodable-record',
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      reason: error.reason,
+    });
+  }
+}
+
+/** Per partition (`topic[partition]`), the first offset still on it and the offset the next record will get. */
+async function endOffsets(admin: Admin, topics: string[]): Promise<Map<string, { start: bigint; end: bigint }>> {
+  const offsets = new Map<string, { start: bigint; end: bigint }>();
+  for (const topic of topics) {
+    for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
+      offsets.set(`${topic}[${partition}]`, { start: BigInt(low), end: BigInt(high) });
+    }
+  }
+  return offsets;
+}
+
+/** A group that never committed an offset may already be gone once its only member left. */
+async function deleteGroup(admin: Admin, groupId: string): Promise<void> {
+  try {
+    await admin.deleteGroups([groupId]);
+  } catch (error) {
+    const gone = error instanceof KafkaJSDeleteGroupsError && error.groups.every((group) => group.error?.type === 'GROUP_ID_NOT_FOUND');
+    if (!gone) throw error;
+  }
+}
