@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPlatformConfig } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const choreography = await new Choreography({}, 3130).start();
   const results: Record<string, unknown> = { machine, mode: quick ? 'quick' : 'full', startedAt: new Date().toISOString() };
   try {
-    await waitUntilCaughtUp(kafka, ['invoice', 'crm', 'shipping', 'dashboards']);
+    await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);
 
     console.log('\n1. End to end: POST sent -> effect applied by all four consumers (ms)');
     const rates: RateResult[] = [];

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_HTTP_PORTS, SERVICE_NAMES, ServiceName } from '@ensemble/config';
+import { localAdminToken } from './src/admin-token';
 import { REPOSITORY_ROOT } from './src/infra-config';
 
 const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
@@ -32,7 +33,7 @@ function startService(service: ServiceName, index: number): void {
   const log = createWriteStream(join(LOG_DIR, `${service}.log`), { flags: 'a' });
   const child = spawn(process.execPath, [join(REPOSITORY_ROOT, 'dist', 'apps', service, 'src', 'main.js')], {
     cwd: REPOSITORY_ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ADMIN_TOKEN: localAdminToken() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout!, child.stderr!]) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
-import { PlatformConfig, ServiceName } from '@ensemble/config';
+import { CONSUMING_SERVICES, PlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { createOrderedProducer } from '@ensemble/kafka';
 import { Choreography, paymentBody, paymentCompletedEvent, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
@@ -10,7 +10,7 @@ import { processUsage } from '../machine';
 import { atRate } from '../pace';
 import { Latency, latencyOf } from '../statistics';
 
-const CONSUMERS: ServiceName[] = ['invoice', 'crm', 'shipping', 'dashboards'];
+const CONSUMERS = CONSUMING_SERVICES;
 
 export interface RateResult {
   targetRate: number;

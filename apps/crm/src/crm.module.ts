@@ -3,7 +3,9 @@ import { PlatformConfigModule } from '@ensemble/config';
 import { ServiceDatabaseModule } from '@ensemble/database';
 import { HealthModule } from '@ensemble/health';
 import { CreateProcessedEvents1763781000000, ProcessedEvent } from '@ensemble/inbox';
+import { EventConsumerModule } from '@ensemble/event-consumer';
 import { MetricsModule } from '@ensemble/metrics';
+import { ReplayModule } from '@ensemble/replay';
 import { CustomerLifetimeValue } from './customer-lifetime-value.entity';
 import { CustomerProfile } from './customer-profile.entity';
 import { CustomersController } from './customers.controller';
@@ -17,6 +19,8 @@ import { CreateCustomerProfiles1763793000000 } from './migrations/1763793000000-
       entities: [CustomerProfile, CustomerLifetimeValue, ProcessedEvent],
       migrations: [CreateProcessedEvents1763781000000, CreateCustomerProfiles1763793000000],
     }),
+    EventConsumerModule.forRoot({ service: 'crm' }),
+    ReplayModule.forRoot({ service: 'crm', projection: [CreateCustomerProfiles1763793000000] }),
     MetricsModule,
     HealthModule,
   ],

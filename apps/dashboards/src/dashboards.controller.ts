@@ -1,8 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { DataSource, MoreThanOrEqual } from 'typeorm';
+import { DataSource, EntityManager, MoreThanOrEqual } from 'typeorm';
 import { EventContext } from '@ensemble/event-consumer';
 import { InvoiceIssued, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
+import { ZodValidationPipe } from '@ensemble/http';
+import { pastInstant, Replays } from '@ensemble/replay';
 import { ALL_TIME, DashboardFigure, Metric } from './dashboard-figure.entity';
 import { FigureIncrements } from './figure-increments';
 
@@ -10,7 +12,10 @@ const MINUTE_MS = 60_000;
 
 @Controller()
 export class DashboardsController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly replays: Replays,
+  ) {}
 
   @EventPattern('PaymentCompleted')
   countPayment(@Payload() payment: PaymentCompleted, @Ctx() context: EventContext): void {
@@ -27,25 +32,32 @@ export class DashboardsController {
     increments(context).add('shipments_scheduled', '', 0, shipment.envelope.occurredAt);
   }
 
-  /** All-time figures and the last hour minute by minute. */
+  /**
+   * All-time figures and the last hour minute by minute; with `asOf`, as they were then, from a
+   * replay of the topics up to that time.
+   */
   @Get('dashboards/summary')
-  async summary() {
-    const since = new Date(Math.floor((Date.now() - 60 * MINUTE_MS) / MINUTE_MS) * MINUTE_MS);
-    const [totals, recent] = await Promise.all([
-      this.dataSource.manager.findBy(DashboardFigure, { minute: ALL_TIME }),
-      this.dataSource.manager.find(DashboardFigure, { where: { minute: MoreThanOrEqual(since) }, order: { minute: 'ASC' } }),
-    ]);
-    const minutes = new Map<number, DashboardFigure[]>();
-    for (const figure of recent) minutes.set(figure.minute.getTime(), [...(minutes.get(figure.minute.getTime()) ?? []), figure]);
-    return {
-      ...summarise(totals),
-      perMinute: [...minutes].map(([minute, figures]) => ({ minute: new Date(minute).toISOString(), ...summarise(figures) })),
-    };
+  summary(@Query('asOf', new ZodValidationPipe(pastInstant('asOf').optional(), 'query asOf')) asOf?: Date) {
+    return asOf ? this.replays.readAsOf(asOf, (manager) => figuresAt(manager, asOf)) : figuresAt(this.dataSource.manager, new Date());
   }
 }
 
+async function figuresAt(manager: EntityManager, at: Date) {
+  const since = new Date(Math.floor((at.getTime() - 60 * MINUTE_MS) / MINUTE_MS) * MINUTE_MS);
+  const [totals, recent] = await Promise.all([
+    manager.findBy(DashboardFigure, { minute: ALL_TIME }),
+    manager.find(DashboardFigure, { where: { minute: MoreThanOrEqual(since) }, order: { minute: 'ASC' } }),
+  ]);
+  const minutes = new Map<number, DashboardFigure[]>();
+  for (const figure of recent) minutes.set(figure.minute.getTime(), [...(minutes.get(figure.minute.getTime()) ?? []), figure]);
+  return {
+    ...summarise(totals),
+    perMinute: [...minutes].map(([minute, figures]) => ({ minute: new Date(minute).toISOString(), ...summarise(figures) })),
+  };
+}
+
 function increments(context: EventContext): FigureIncrements {
-  return context.buffer('dashboard-figures', () => new FigureIncrements());
+  return context.buffer('dashboard-figures', () => new FigureIncrements(context.windowStart));
 }
 
 function summarise(figures: DashboardFigure[]) {

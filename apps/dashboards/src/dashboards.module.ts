@@ -3,9 +3,12 @@ import { PlatformConfigModule } from '@ensemble/config';
 import { ServiceDatabaseModule } from '@ensemble/database';
 import { HealthModule } from '@ensemble/health';
 import { CreateProcessedEvents1763781000000, ProcessedEvent } from '@ensemble/inbox';
+import { EventConsumerModule } from '@ensemble/event-consumer';
 import { MetricsModule } from '@ensemble/metrics';
+import { ReplayModule } from '@ensemble/replay';
 import { DashboardFigure } from './dashboard-figure.entity';
 import { DashboardsController } from './dashboards.controller';
+import { FiguresWindow } from './figures-window';
 import { CreateDashboardFigures1763794000000 } from './migrations/1763794000000-create-dashboard-figures';
 
 @Module({
@@ -16,6 +19,8 @@ import { CreateDashboardFigures1763794000000 } from './migrations/1763794000000-
       entities: [DashboardFigure, ProcessedEvent],
       migrations: [CreateProcessedEvents1763781000000, CreateDashboardFigures1763794000000],
     }),
+    EventConsumerModule.forRoot({ service: 'dashboards' }),
+    ReplayModule.forRoot({ service: 'dashboards', projection: [CreateDashboardFigures1763794000000], window: new FiguresWindow() }),
     MetricsModule,
     HealthModule,
   ],

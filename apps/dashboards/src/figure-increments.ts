@@ -8,7 +8,11 @@ const MINUTE_MS = 60_000;
 export class FigureIncrements implements TransactionBuffer {
   private readonly increments = new Map<string, { minute: number; metric: Metric; currency: string; count: number; amountMinor: number }>();
 
+  /** `windowStart`: in a window replay, events before it are already counted in the copied minutes. */
+  constructor(private readonly windowStart?: Date) {}
+
   add(metric: Metric, currency: string, amountMinor: number, at: number): void {
+    if (this.windowStart && at < this.windowStart.getTime()) return;
     for (const minute of [ALL_TIME.getTime(), Math.floor(at / MINUTE_MS) * MINUTE_MS]) {
       const key = `${minute}|${metric}|${currency}`;
       const increment = this.increments.get(key) ?? { minute, metric, currency, count: 0, amountMinor: 0 };

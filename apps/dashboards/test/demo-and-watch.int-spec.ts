@@ -1,7 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createKafka } from '@ensemble/kafka';
-import { loadPlatformConfig } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
 import { Choreography, eventually, waitUntilCaughtUp } from '@ensemble/testing';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -14,7 +14,7 @@ describe('npm run demo and npm run watch', () => {
 
   beforeAll(async () => {
     await choreography.start();
-    await waitUntilCaughtUp(createKafka(loadPlatformConfig(), 'demo-spec'), ['invoice', 'crm', 'shipping', 'dashboards']);
+    await waitUntilCaughtUp(createKafka(loadPlatformConfig(), 'demo-spec'), CONSUMING_SERVICES);
     watch = spawn(TSX, [join(ROOT, 'apps', 'dashboards', 'cli', 'watch.ts')], { cwd: ROOT });
     watch.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await eventually(async () => (output.includes('watching') ? true : undefined), 'watch to start');

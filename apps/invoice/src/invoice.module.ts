@@ -3,7 +3,9 @@ import { PlatformConfigModule } from '@ensemble/config';
 import { ServiceDatabaseModule } from '@ensemble/database';
 import { HealthModule } from '@ensemble/health';
 import { CreateProcessedEvents1763781000000, ProcessedEvent } from '@ensemble/inbox';
+import { EventConsumerModule } from '@ensemble/event-consumer';
 import { MetricsModule } from '@ensemble/metrics';
+import { ReplayModule } from '@ensemble/replay';
 import { CreateOutbox1763780000000, OutboxEvent, OutboxModule } from '@ensemble/outbox';
 import { Invoice } from './invoice.entity';
 import { InvoicesController } from './invoices.controller';
@@ -18,6 +20,8 @@ import { CreateInvoices1763791000000 } from './migrations/1763791000000-create-i
       migrations: [CreateOutbox1763780000000, CreateProcessedEvents1763781000000, CreateInvoices1763791000000],
     }),
     OutboxModule.forRoot({ service: 'invoice' }),
+    EventConsumerModule.forRoot({ service: 'invoice' }),
+    ReplayModule.forRoot({ service: 'invoice', projection: [CreateInvoices1763791000000] }),
     MetricsModule,
     HealthModule,
   ],

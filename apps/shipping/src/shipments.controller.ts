@@ -2,8 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { EventContext } from '@ensemble/event-consumer';
-import { PaymentCompleted } from '@ensemble/events';
+import { EventContext, RebuildFrom } from '@ensemble/event-consumer';
+import { PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
 import { ZodValidationPipe } from '@ensemble/http';
 import { OutboxWriter } from '@ensemble/outbox';
 import { Shipment } from './shipment.entity';
@@ -20,6 +20,19 @@ export class ShipmentsController {
   @EventPattern('PaymentCompleted')
   scheduleShipment(@Payload() payment: PaymentCompleted, @Ctx() context: EventContext): void {
     context.buffer('shipments', () => new ShipmentsToSchedule(this.outbox)).add(payment, context.followingFrom(payment));
+  }
+
+  /** A replay rebuilds the shipments from their announcements: the same ids and dates, and nothing scheduled or announced twice. */
+  @RebuildFrom('ShipmentScheduled')
+  async restoreShipment(@Payload() scheduled: ShipmentScheduled, @Ctx() context: EventContext): Promise<void> {
+    await context.manager.insert(Shipment, {
+      id: scheduled.shipmentId,
+      paymentId: scheduled.paymentId,
+      items: scheduled.items,
+      address: scheduled.address,
+      scheduledFor: new Date(scheduled.scheduledFor),
+      status: 'scheduled',
+    });
   }
 
   @Get('shipments')

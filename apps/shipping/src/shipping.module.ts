@@ -3,7 +3,9 @@ import { PlatformConfigModule } from '@ensemble/config';
 import { ServiceDatabaseModule } from '@ensemble/database';
 import { HealthModule } from '@ensemble/health';
 import { CreateProcessedEvents1763781000000, ProcessedEvent } from '@ensemble/inbox';
+import { EventConsumerModule } from '@ensemble/event-consumer';
 import { MetricsModule } from '@ensemble/metrics';
+import { ReplayModule } from '@ensemble/replay';
 import { CreateOutbox1763780000000, OutboxEvent, OutboxModule } from '@ensemble/outbox';
 import { CreateShipments1763792000000 } from './migrations/1763792000000-create-shipments';
 import { Shipment } from './shipment.entity';
@@ -18,6 +20,8 @@ import { ShipmentsController } from './shipments.controller';
       migrations: [CreateOutbox1763780000000, CreateProcessedEvents1763781000000, CreateShipments1763792000000],
     }),
     OutboxModule.forRoot({ service: 'shipping' }),
+    EventConsumerModule.forRoot({ service: 'shipping' }),
+    ReplayModule.forRoot({ service: 'shipping', projection: [CreateShipments1763792000000] }),
     MetricsModule,
     HealthModule,
   ],

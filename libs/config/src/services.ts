@@ -3,6 +3,9 @@ export const SERVICE_NAMES = ['payments', 'invoice', 'crm', 'shipping', 'dashboa
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/** The services that react to events (all but payments, which only produces them). */
+export const CONSUMING_SERVICES: ServiceName[] = ['invoice', 'crm', 'shipping', 'dashboards'];
+
 /** `payments` -> `PAYMENTS_DATABASE_URL`: the variable that points a service at its own database. */
 export function databaseUrlVariable(service: ServiceName): string {
   return `${service.toUpperCase()}_DATABASE_URL`;

@@ -1,2 +1,3 @@
 export * from './service-database.module';
 export * from './bigint-as-number';
+export * from './quote-identifier';

@@ -2,12 +2,10 @@
  * npm run dlq -- list <service>      the service's dead letters, with where they came from and why
  * npm run dlq -- redrive <service>   sends them back through the service's retry topic, once the cause is fixed
  */
-import { loadPlatformConfig, ServiceName } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/config';
 import { createKafka } from '@ensemble/kafka';
 import { FAILURE_HEADERS } from '../src/failure-topics';
 import { listDeadLetters, redriveDeadLetters } from '../src/dead-letters';
-
-const CONSUMING_SERVICES: ServiceName[] = ['invoice', 'crm', 'shipping', 'dashboards'];
 
 async function main([command, service]: string[]): Promise<void> {
   if (!['list', 'redrive'].includes(command) || !CONSUMING_SERVICES.includes(service as ServiceName)) {

@@ -22,13 +22,21 @@ type BufferFor = <T extends TransactionBuffer>(key: string, create: () => T) => 
  * What an `@EventPattern` handler gets besides the event: the transaction its effect must be written
  * in (the same one that records the event as processed) and where the event came from.
  */
-export class EventContext extends BaseRpcContext<[EntityManager, Delivery, BufferFor]> {
+export class EventContext extends BaseRpcContext<[EntityManager, Delivery, BufferFor, Date | undefined]> {
   get manager(): EntityManager {
     return this.args[0];
   }
 
   get delivery(): Delivery {
     return this.args[1];
+  }
+
+  /**
+   * Set only in a replay of a window: its start. The rows that events before it made were copied
+   * from the live projection, so a handler that files effects by event time leaves earlier ones out.
+   */
+  get windowStart(): Date | undefined {
+    return this.args[3];
   }
 
   /** The origin of an event that `cause` sets off: the same conversation, caused by it, in its trace. */

@@ -4,6 +4,7 @@ import { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'ka
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { PlatformConfig, ServiceName } from '@ensemble/config';
+import { quoteIdentifier } from '@ensemble/database';
 import { EventCodec, UndecodableRecordError } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue } from '@ensemble/events';
 import { recordProcessed } from '@ensemble/inbox';
@@ -13,6 +14,7 @@ import { ConsumerSettings } from './consumer-settings';
 import { Delivery, EventContext, TransactionBuffer } from './event-context';
 import { FAILURE_HEADERS, failureTopics } from './failure-topics';
 import { NonRetriableError } from './non-retriable-error';
+import { isRebuildPattern, rebuildPattern, rebuiltEventType } from './rebuild-from';
 
 export interface EventTransportOptions {
   service: ServiceName;
@@ -20,6 +22,24 @@ export interface EventTransportOptions {
   catalogue: EventCatalogue;
   dataSource: DataSource;
   settings: ConsumerSettings;
+}
+
+/** A decoded event and where it was read from. */
+export interface DeliveredRecord {
+  event: EnsembleEvent;
+  delivery: Delivery;
+}
+
+/**
+ * Where a transaction's effects go: by default the live tables; in a replay, the shadow schema the
+ * replay builds, seen alone (search_path names only it), so that nothing outside it can be written.
+ */
+export interface ApplyTarget {
+  schema?: string;
+  /** Apply through the `@RebuildFrom` handlers, recording each announcement's cause as processed. */
+  rebuild?: boolean;
+  /** In a window replay, the window's start (see EventContext.windowStart). */
+  windowStart?: Date;
 }
 
 /** A record of the batch in hand, decoded or not, with where it originally came from. */
@@ -83,7 +103,26 @@ export class EventTransport extends Server implements CustomTransportStrategy {
 
   /** The event topics this service's handlers consume. */
   get eventTopics(): string[] {
-    return [...new Set([...this.messageHandlers.keys()].map((eventType) => this.options.catalogue.get(eventType).topic))];
+    return this.topicsOf([...this.messageHandlers.keys()].filter((pattern) => !isRebuildPattern(pattern)));
+  }
+
+  /**
+   * What a replay reads to rebuild this service's state: its own announcements when it has
+   * `@RebuildFrom` handlers (its decisions were made once and must not be made again), otherwise
+   * the events its handlers consume.
+   */
+  get replaySource(): { topics: string[]; rebuild: boolean } {
+    const rebuildTypes = [...this.messageHandlers.keys()].filter(isRebuildPattern).map(rebuiltEventType);
+    return rebuildTypes.length > 0 ? { topics: this.topicsOf(rebuildTypes), rebuild: true } : { topics: this.eventTopics, rebuild: false };
+  }
+
+  /** Decodes a record's value; throws UndecodableRecordError for bytes that no schema can read. */
+  decode(value: Buffer | null): Promise<EnsembleEvent> {
+    return this.codec.decode(value);
+  }
+
+  private topicsOf(eventTypes: string[]): string[] {
+    return [...new Set(eventTypes.map((eventType) => this.options.catalogue.get(eventType).topic))];
   }
 
   private async start(): Promise<void> {
@@ -115,7 +154,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
       for (const record of received.filter((record) => record.undecodable)) {
         await this.reroute(record, record.undecodable!, record.undecodable!.reason, this.topics.deadLetter);
       }
-      await this.applyWithRetries(received.filter((record) => record.event), heartbeat);
+      await this.applyWithRetries(received.filter((record): record is Received & DeliveredRecord => record.event !== undefined), heartbeat);
 
       const last = chunk[chunk.length - 1].offset;
       resolveOffset(last);
@@ -156,12 +195,12 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async applyWithRetries(records: Received[], heartbeat: () => Promise<void>): Promise<void> {
+  private async applyWithRetries(records: Array<Received & DeliveredRecord>, heartbeat: () => Promise<void>): Promise<void> {
     if (records.length === 0) return;
     let failure: Error | undefined;
     for (let attempt = 1; attempt <= this.options.settings.attempts; attempt++) {
       try {
-        await this.apply(records);
+        await this.applyEvents(records);
         return;
       } catch (error) {
         failure = error as Error;
@@ -185,13 +224,19 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     );
   }
 
-  /** One transaction: record the events as processed, apply those not seen before in order, flush the handlers' buffers. */
-  private apply(records: Received[]): Promise<void> {
+  /**
+   * One transaction: record the events as processed, apply those not seen before in order, flush
+   * the handlers' buffers. A rebuild records the cause of each announcement, the event the live
+   * handler answered, so that the rebuilt inbox matches the live one.
+   */
+  applyEvents(records: DeliveredRecord[], target: ApplyTarget = {}): Promise<void> {
+    const processedId = (event: EnsembleEvent) => (target.rebuild ? causeOf(event) : event.envelope.eventId);
     return this.options.dataSource.transaction(async (manager) => {
       await manager.query(`SET LOCAL lock_timeout = ${this.options.settings.lockTimeoutMs}`);
+      if (target.schema) await manager.query(`SET LOCAL search_path TO ${quoteIdentifier(target.schema)}`);
       const fresh = await recordProcessed(
         manager,
-        records.map(({ event, delivery }) => ({ eventId: event!.envelope.eventId, ...delivery })),
+        records.map(({ event, delivery }) => ({ eventId: processedId(event), ...delivery })),
       );
       const buffers = new Map<string, TransactionBuffer>();
       const bufferFor = <T extends TransactionBuffer>(key: string, create: () => T): T => {
@@ -199,10 +244,11 @@ export class EventTransport extends Server implements CustomTransportStrategy {
         return buffers.get(key) as T;
       };
       for (const { event, delivery } of records) {
-        if (!fresh.delete(event!.envelope.eventId)) continue;
-        const handler = this.getHandlerByPattern(event!.envelope.eventType);
+        if (!fresh.delete(processedId(event))) continue;
+        const eventType = event.envelope.eventType;
+        const handler = this.getHandlerByPattern(target.rebuild ? rebuildPattern(eventType) : eventType);
         if (!handler) continue;
-        await lastValueFrom(this.transformToObservable(await handler(event, new EventContext([manager, delivery, bufferFor]))), {
+        await lastValueFrom(this.transformToObservable(await handler(event, new EventContext([manager, delivery, bufferFor, target.windowStart]))), {
           defaultValue: undefined,
         });
       }
@@ -240,3 +286,10 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   }
 }
 
+
+function causeOf(event: EnsembleEvent): string {
+  if (!event.envelope.causationId) {
+    throw new NonRetriableError(`${event.envelope.eventType} ${event.envelope.eventId} names no cause, so a rebuild cannot tell which event it answered`);
+  }
+  return event.envelope.causationId;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
 import { Client } from 'pg';
-import { loadPlatformConfig, ServiceName } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, InvoiceIssued, loadEventCatalogue, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka';
@@ -10,7 +10,7 @@ import { Choreography, eventually, paymentBody, postPayment, ReadRecord, TopicRe
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'choreography-spec');
 const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
-const CONSUMERS: ServiceName[] = ['invoice', 'crm', 'shipping', 'dashboards'];
+const CONSUMERS = CONSUMING_SERVICES;
 
 /** Each consuming service's database, to count effects directly. */
 const databases = Object.fromEntries(CONSUMERS.map((service) => [service, new Client({ connectionString: config.databases[service] })])) as Record<ServiceName, Client>;

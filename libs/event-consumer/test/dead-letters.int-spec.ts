@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { loadPlatformConfig, ServiceName } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { createKafka, headersAsStrings } from '@ensemble/kafka';
@@ -13,7 +13,7 @@ import { FAILURE_HEADERS } from '../src/failure-topics';
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'dead-letters-spec');
 const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
-const CONSUMERS: ServiceName[] = ['invoice', 'crm', 'shipping', 'dashboards'];
+const CONSUMERS = CONSUMING_SERVICES;
 const ROOT = join(__dirname, '..', '..', '..');
 
 function paymentCompleted(customerId: string): PaymentCompleted {

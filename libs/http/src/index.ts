@@ -3,3 +3,4 @@ export * from './api-error.filter';
 export * from './start-http-service';
 export * from './zod-validation.pipe';
 export * from './request-header.decorator';
+export * from './admin-token.guard';

@@ -4,3 +4,4 @@ export * from './scratch-database';
 export * from './choreography';
 export * from './payment-requests';
 export * from './consumer-lag';
+export * from './projection-checksum';

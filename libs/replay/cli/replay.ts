@@ -1,0 +1,117 @@
+/**
+ * npm run replay -- <service> [--from-beginning | --from <ISO time>] [--to <ISO time>]
+ *   rebuilds the service's projection from its topics beside the live one and swaps it in (or,
+ *   with --to, builds a snapshot as of that time and keeps it in its own schema), through the
+ *   running service's admin API; prints progress until it ends. Ctrl-C cancels it.
+ * npm run replay -- payments --verify
+ *   folds the payments topics into each payment's state and lists every difference from the
+ *   payments database.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { CONSUMING_SERVICES, DEFAULT_HTTP_PORTS, ServiceName } from '@ensemble/config';
+import { localAdminToken } from '../../../infra/src/admin-token';
+import type { ReplayProgress } from '../src/replay';
+
+const USAGE = `usage: npm run replay -- <service> [--from-beginning | --from <ISO time>] [--to <ISO time>]
+       npm run replay -- payments --verify
+services: ${CONSUMING_SERVICES.join(', ')}`;
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { 'from-beginning': { type: 'boolean' }, from: { type: 'string' }, to: { type: 'string' }, verify: { type: 'boolean' } },
+  });
+  const [service] = positionals;
+  if (positionals.length !== 1) throw new UsageError('name one service');
+  if (service === 'payments') {
+    if (!values.verify) throw new UsageError('payments is rebuilt from its events with --verify');
+    return verify();
+  }
+  if (!CONSUMING_SERVICES.includes(service as ServiceName)) throw new UsageError(`unknown service "${service}"`);
+  if (values.verify) throw new UsageError('--verify applies to payments only');
+  if (values['from-beginning'] && values.from) throw new UsageError('--from-beginning and --from exclude each other');
+  return replay(service as ServiceName, { from: values.from, to: values.to });
+}
+
+async function replay(service: ServiceName, body: { from?: string; to?: string }): Promise<number> {
+  const api = new AdminApi(service);
+  const started = await api.call<ReplayProgress>('POST', '/admin/replay', body);
+  console.log(`${service}: ${started.kind} ${started.id} started (${describe(started)}); Ctrl-C cancels it`);
+  let cancelling = false;
+  process.once('SIGINT', () => {
+    cancelling = true;
+    console.log(`\n${service}: cancelling ${started.id}…`);
+    void api.call('DELETE', `/admin/replay/${started.id}`);
+  });
+  for (;;) {
+    const progress = await api.call<ReplayProgress>('GET', `/admin/replay/${started.id}`);
+    const line = `${progress.state.padEnd(11)} ${progress.recordsRead} records read, ${progress.remaining} to go, ${progress.eventsPerSecond}/s, ${progress.skipped.count} skipped`;
+    if (process.stdout.isTTY) process.stdout.write(`\r${line}\x1b[K`);
+    if (!['preparing', 'catching-up', 'swapping'].includes(progress.state)) {
+      if (process.stdout.isTTY) process.stdout.write('\n');
+      report(progress);
+      return progress.state === 'done' && !cancelling ? 0 : 1;
+    }
+    if (!process.stdout.isTTY) console.log(line);
+    await sleep(process.stdout.isTTY ? 250 : 2_000);
+  }
+}
+
+function describe(progress: ReplayProgress): string {
+  const from = progress.from ? `from ${progress.from}` : 'from the beginning';
+  return progress.to ? `${from} to ${progress.to}` : `${from}, swapped in once caught up`;
+}
+
+function report(progress: ReplayProgress): void {
+  const seconds = progress.finishedAt ? (Date.parse(progress.finishedAt) - Date.parse(progress.startedAt)) / 1_000 : 0;
+  console.log(`${progress.service}: ${progress.kind} ${progress.id} ${progress.state} after ${seconds.toFixed(1)} s: ${progress.recordsRead} records at ${progress.eventsPerSecond}/s`);
+  if (progress.schema) console.log(`  the snapshot is kept in schema ${progress.schema} of the ${progress.service} database`);
+  if (progress.kind === 'rebuild' && progress.state === 'done') console.log(`  the rebuilt projection is live (swap attempt ${progress.swapAttempts})`);
+  for (const skipped of progress.skipped.first) console.log(`  skipped ${skipped.topic}[${skipped.partition}]@${skipped.offset}: ${skipped.reason}`);
+  if (progress.skipped.count > progress.skipped.first.length) console.log(`  … and ${progress.skipped.count - progress.skipped.first.length} more skipped`);
+  if (progress.error) console.log(`  error: ${progress.error}`);
+}
+
+async function verify(): Promise<number> {
+  const { verifyPayments } = await import('../../../apps/payments/cli/verify');
+  const result = await verifyPayments({ log: (line) => console.log(line) });
+  for (const difference of result.differences) console.log(`  ${JSON.stringify(difference)}`);
+  console.log(`payments: ${result.payments} payments, ${result.events} events, ${result.differences.length} difference(s)`);
+  return result.differences.length === 0 ? 0 : 1;
+}
+
+/** The service's admin API, with the checkout's admin token; errors carry the API's own message. */
+class AdminApi {
+  private readonly url: string;
+
+  constructor(private readonly service: ServiceName) {
+    this.url = process.env[`${service.toUpperCase()}_URL`] ?? `http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}`;
+  }
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${localAdminToken()}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    } catch {
+      throw new Error(`${this.service} does not answer at ${this.url}; start the platform with npm start (or set ${this.service.toUpperCase()}_URL)`);
+    }
+    const answer = (await response.json()) as { error?: { message?: string } };
+    if (!response.ok) throw new Error(`${this.service} refused (${response.status}): ${answer.error?.message ?? JSON.stringify(answer)}`);
+    return answer as T;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof UsageError ? `replay: ${error.message}\n${USAGE}` : `replay: ${(error as Error).message}`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,421 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger } from '@nestjs/common';
+import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { DataSource, MigrationInterface } from 'typeorm';
+import { ServiceName } from '@ensemble/config';
+import { UndecodableRecordError } from '@ensemble/event-codec';
+import { DeliveredRecord, EventTransport } from '@ensemble/event-consumer';
+import { headersAsStrings } from '@ensemble/kafka';
+import { backoffDelay } from '@ensemble/retry';
+import { ShadowSchema } from './shadow-schema';
+import { ReplayWindow } from './replay-window';
+
+/** Records applied to the shadow per transaction: large, since nothing else waits on these rows. */
+const CHUNK = 1_000;
+/** How long a swap may hold the live tables while the shadow applies what the live consumer applied last. */
+const SWAP_WAIT_MS = 2_000;
+/** Swap attempts, with the shadow caught up, after which a shadow still missing live events is given up. */
+const SWAP_ATTEMPTS = 10;
+const FOLLOW_INTERVAL_MS = 250;
+const SKIPPED_LISTED = 100;
+/** A replay's consumer is given up this long after its process died (the broker's minimum is 6 s). */
+export const REPLAY_SESSION_TIMEOUT_MS = 10_000;
+
+type Outcome = 'done' | 'failed' | 'cancelled';
+export type ReplayState = 'preparing' | 'catching-up' | 'swapping' | Outcome;
+
+export interface ReplayRequest {
+  /** Start of a window replay (Kafka offsets for this time); from the beginning of every topic when absent. */
+  from?: Date;
+  /** End of a point-in-time snapshot, kept beside the live projection; when absent the replay rebuilds and swaps. */
+  to?: Date;
+}
+
+export interface PartitionProgress {
+  topic: string;
+  partition: number;
+  /** The next offset the replay reads. */
+  position: number;
+  /** The partition's end offset (high watermark), refreshed as the replay runs. */
+  end: number;
+  /** Where a snapshot stops (the first offset at or after `to`). */
+  stop?: number;
+  /** The live consumer group's committed offset, for comparison. */
+  live?: number;
+}
+
+export interface SkippedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  reason: string;
+}
+
+export interface ReplayProgress {
+  id: string;
+  service: ServiceName;
+  kind: 'rebuild' | 'snapshot';
+  from?: string;
+  to?: string;
+  state: ReplayState;
+  startedAt: string;
+  finishedAt?: string;
+  recordsRead: number;
+  eventsPerSecond: number;
+  /** Records between the replay's positions and the partitions' ends (or stops). */
+  remaining: number;
+  partitions: PartitionProgress[];
+  skipped: { count: number; first: SkippedRecord[] };
+  swapAttempts: number;
+  /** A snapshot's schema, once kept. */
+  schema?: string;
+  error?: string;
+}
+
+export interface ReplayDependencies {
+  service: ServiceName;
+  kafka: Kafka;
+  dataSource: DataSource;
+  transport: EventTransport;
+  migrations: MigrationInterface[];
+  window?: ReplayWindow;
+  /** Called once everything the replay held is let go, before it reports how it ended. */
+  onFinished?: () => Promise<void>;
+}
+
+class SwapPostponed extends Error {}
+
+/**
+ * One replay: reads the service's topics in a consumer group of its own into a shadow schema,
+ * through the service's own handlers, while the live consumer goes on. A rebuild then swaps the
+ * shadow in (see {@link ShadowSchema.replaceLive}); a snapshot (`to`) keeps it under `keepAs`.
+ * Whatever ends it (done, failed, cancelled, the process killed), the live projection is either
+ * untouched or wholly replaced.
+ */
+export class Replay {
+  readonly startedAt = new Date();
+  /** The phase while running; `outcome` once finished (reported only after clean-up). */
+  private state: ReplayState = 'preparing';
+  private outcome: Outcome = 'failed';
+  private finishedAt?: Date;
+  private error?: string;
+  private recordsRead = 0;
+  private consumingSince?: number;
+  private partitions: PartitionProgress[] = [];
+  private readonly skipped: SkippedRecord[] = [];
+  private skippedCount = 0;
+  private swapAttempts = 0;
+  private keptSchema?: string;
+  private cancelled = false;
+  /** Set while a swap waits for the applies in flight; no new one starts until it is cleared. */
+  private halted = false;
+  /** Set once the replay ends: nothing more is applied. */
+  private ending = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly logger: Logger;
+  private readonly source: { topics: string[]; rebuild: boolean };
+  /** A window's start, aligned by the projection. */
+  private readonly from?: Date;
+  readonly finished: Promise<void>;
+
+  constructor(
+    readonly id: string,
+    readonly request: ReplayRequest,
+    private readonly deps: ReplayDependencies,
+    /** What the snapshot is kept as; a rebuild swaps instead. */
+    private readonly keepAs?: string,
+  ) {
+    this.logger = new Logger(`replay ${deps.service} ${id}`);
+    this.source = deps.transport.replaySource;
+    this.from = request.from && deps.window!.align(request.from);
+    this.finished = this.run();
+  }
+
+  get kind(): 'rebuild' | 'snapshot' {
+    return this.request.to ? 'snapshot' : 'rebuild';
+  }
+
+  get running(): boolean {
+    return this.finishedAt === undefined;
+  }
+
+  get groupId(): string {
+    return `${this.deps.service}.replay.${this.id}`;
+  }
+
+  /** Stops reading and drops the shadow; the live projection is untouched. Too late once the swap has committed. */
+  async cancel(): Promise<void> {
+    this.cancelled = true;
+    await this.finished;
+  }
+
+  progress(): ReplayProgress {
+    const elapsed = this.consumingSince ? ((this.finishedAt?.getTime() ?? Date.now()) - this.consumingSince) / 1_000 : 0;
+    return {
+      id: this.id,
+      service: this.deps.service,
+      kind: this.kind,
+      from: this.from?.toISOString(),
+      to: this.request.to?.toISOString(),
+      state: this.finishedAt ? this.outcome : this.state,
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: this.finishedAt?.toISOString(),
+      recordsRead: this.recordsRead,
+      eventsPerSecond: elapsed > 0 ? Math.round(this.recordsRead / elapsed) : 0,
+      remaining: this.partitions.reduce((sum, p) => sum + Math.max(0, (p.stop ?? p.end) - p.position), 0),
+      partitions: this.partitions.map((partition) => ({ ...partition })),
+      skipped: { count: this.skippedCount, first: [...this.skipped] },
+      swapAttempts: this.swapAttempts,
+      schema: this.keptSchema,
+      error: this.error,
+    };
+  }
+
+  private async run(): Promise<void> {
+    const { kafka, dataSource, migrations, window } = this.deps;
+    let shadow: ShadowSchema | undefined;
+    let consumer: Consumer | undefined;
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      shadow = await ShadowSchema.create(dataSource, this.id, migrations);
+      this.partitions = await this.plan(admin);
+      if (this.from) await window!.keepBefore(dataSource, shadow, this.from, this.partitions);
+      consumer = await this.consume();
+      await this.follow(admin, shadow);
+    } catch (error) {
+      this.outcome = 'failed';
+      this.error = (error as Error).message;
+      this.logger.error(`failed: ${this.error}`);
+    } finally {
+      this.ending = true;
+      await Promise.allSettled(this.inFlight);
+      await consumer?.disconnect().catch(() => undefined);
+      await admin.deleteGroups([this.groupId]).catch((error: Error) => this.logger.warn(`could not delete group ${this.groupId}: ${error.message}`));
+      await admin.disconnect();
+      await this.settleShadow(shadow);
+      await this.deps.onFinished?.();
+      this.finishedAt = new Date();
+      this.logger.log(`${this.outcome}: ${this.recordsRead} records read, ${this.skippedCount} skipped`);
+    }
+  }
+
+  /** A finished snapshot is kept; a swapped rebuild's shadow is already live; anything else is dropped. */
+  private async settleShadow(shadow: ShadowSchema | undefined): Promise<void> {
+    if (!shadow) return;
+    const { dataSource } = this.deps;
+    try {
+      if (this.outcome !== 'done') await shadow.drop(dataSource);
+      else if (this.keepAs) {
+        await shadow.keepAs(dataSource, this.keepAs);
+        this.keptSchema = this.keepAs;
+      } else await shadow.release();
+    } catch (error) {
+      this.outcome = 'failed';
+      this.error = `could not ${this.keepAs ? `keep the snapshot as ${this.keepAs}` : 'drop the shadow'}: ${(error as Error).message}`;
+      await shadow.release();
+    }
+  }
+
+  /** Where each partition starts (the beginning, or the offsets for `from`) and, for a snapshot, stops. */
+  private async plan(admin: Admin): Promise<PartitionProgress[]> {
+    const partitions: PartitionProgress[] = [];
+    for (const topic of this.source.topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const starts = this.from
+        ? await admin.fetchTopicOffsetsByTimestamp(topic, this.from.getTime())
+        : ends.map(({ partition, low }) => ({ partition, offset: low }));
+      const stops = this.request.to ? await admin.fetchTopicOffsetsByTimestamp(topic, this.request.to.getTime()) : undefined;
+      for (const { partition, high } of ends) {
+        partitions.push({
+          topic,
+          partition,
+          position: Number(starts.find((start) => start.partition === partition)!.offset),
+          end: Number(high),
+          stop: stops ? Number(stops.find((stop) => stop.partition === partition)!.offset) : undefined,
+        });
+      }
+    }
+    return partitions;
+  }
+
+  private async consume(): Promise<Consumer> {
+    const consumer = this.deps.kafka.consumer({
+      groupId: this.groupId,
+      maxWaitTimeInMs: 100,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      sessionTimeout: REPLAY_SESSION_TIMEOUT_MS,
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.error ??= `consumer crashed: ${payload.error.message}`;
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.source.topics, fromBeginning: true });
+    this.state = 'catching-up';
+    this.consumingSince = Date.now();
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 3,
+      eachBatch: (payload) => this.consumeBatch(payload),
+    });
+    // A new group starts at the beginning; a window starts at the offsets for its time.
+    if (this.from) for (const { topic, partition, position } of this.partitions) consumer.seek({ topic, partition, offset: String(position) });
+    return consumer;
+  }
+
+  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
+    const partition = this.partitions.find((p) => p.topic === batch.topic && p.partition === batch.partition)!;
+    for (let start = 0; start < batch.messages.length; start += CHUNK) {
+      if (!isRunning() || isStale() || this.ending) return;
+      // Records before the position were applied already (or precede the window); those from the stop on are after the snapshot's time.
+      const chunk = batch.messages
+        .slice(start, start + CHUNK)
+        .filter((message) => Number(message.offset) >= partition.position && (partition.stop === undefined || Number(message.offset) < partition.stop));
+      if (chunk.length > 0) {
+        const records = await this.decode(batch.topic, batch.partition, chunk);
+        await this.apply(records);
+        const last = chunk[chunk.length - 1].offset;
+        partition.position = Number(last) + 1;
+        this.recordsRead += chunk.length;
+        resolveOffset(last);
+        await heartbeat();
+      }
+      if (partition.stop !== undefined && partition.position >= partition.stop) {
+        partition.position = partition.stop;
+        pause();
+        return;
+      }
+    }
+  }
+
+  private async decode(topic: string, partition: number, messages: KafkaMessage[]): Promise<DeliveredRecord[]> {
+    const records: DeliveredRecord[] = [];
+    for (const message of messages) {
+      try {
+        const event = await this.deps.transport.decode(message.value);
+        records.push({ event, delivery: { topic, partition, offset: message.offset, headers: headersAsStrings(message.headers) } });
+      } catch (error) {
+        // The live consumer dead-lettered these bytes too: they never had an effect to rebuild.
+        if (!(error instanceof UndecodableRecordError)) throw error;
+        this.skip({ topic, partition, offset: message.offset, reason: error.message });
+      }
+    }
+    return records;
+  }
+
+  /** Applies records to the shadow, a chunk per transaction; a record whose handler keeps failing is skipped and listed. */
+  private async apply(records: DeliveredRecord[]): Promise<void> {
+    while (this.halted && !this.ending) await sleep(20);
+    if (this.ending) return;
+    const applying = this.applyIsolatingFailures(records);
+    this.inFlight.add(applying);
+    try {
+      await applying;
+    } finally {
+      this.inFlight.delete(applying);
+    }
+  }
+
+  private async applyIsolatingFailures(records: DeliveredRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const target = { schema: this.shadowName, rebuild: this.source.rebuild, windowStart: this.from };
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        return await this.deps.transport.applyEvents(records, target);
+      } catch (error) {
+        if (attempt === 3) {
+          if (records.length > 1) {
+            for (const record of records) await this.applyIsolatingFailures([record]);
+          } else {
+            const [{ delivery }] = records;
+            this.skip({ topic: delivery.topic, partition: delivery.partition, offset: delivery.offset, reason: (error as Error).message });
+          }
+          return;
+        }
+        await sleep(backoffDelay(attempt, { initialMs: 100, maxMs: 1_000 }));
+      }
+    }
+  }
+
+  private get shadowName(): string {
+    return ShadowSchema.nameFor(this.id);
+  }
+
+  private skip(record: SkippedRecord): void {
+    this.skippedCount++;
+    if (this.skipped.length < SKIPPED_LISTED) this.skipped.push(record);
+    this.logger.warn(`skipped ${record.topic}[${record.partition}]@${record.offset}: ${record.reason}`);
+  }
+
+  /** Watches the positions until the snapshot is complete or the rebuild has caught up and swapped. */
+  private async follow(admin: Admin, shadow: ShadowSchema): Promise<void> {
+    for (;;) {
+      if (this.error) throw new Error(this.error);
+      if (this.cancelled) {
+        this.outcome = 'cancelled';
+        return;
+      }
+      await this.refreshEnds(admin);
+      if (this.kind === 'snapshot') {
+        if (this.partitions.every((p) => p.position >= p.stop!)) {
+          this.ending = true;
+          await Promise.allSettled(this.inFlight);
+          this.outcome = 'done';
+          return;
+        }
+      } else if (this.partitions.every((p) => p.position >= p.end)) {
+        if (await this.swap(shadow)) {
+          this.outcome = 'done';
+          return;
+        }
+      }
+      await sleep(FOLLOW_INTERVAL_MS);
+    }
+  }
+
+  private async refreshEnds(admin: Admin): Promise<void> {
+    for (const topic of this.source.topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const live = this.source.rebuild ? [] : await admin.fetchOffsets({ groupId: this.deps.service, topics: [topic] });
+      for (const partition of this.partitions.filter((p) => p.topic === topic)) {
+        partition.end = Number(ends.find((end) => end.partition === partition.partition)!.high);
+        const committed = live[0]?.partitions.find((p) => p.partition === partition.partition)?.offset;
+        partition.live = committed !== undefined && Number(committed) >= 0 ? Number(committed) : undefined;
+      }
+    }
+  }
+
+  /**
+   * One attempt to put the shadow in the live projection's place: lock the live tables (the live
+   * consumer waits), give the shadow up to SWAP_WAIT_MS to hold every event the live inbox holds,
+   * then swap in the same transaction. Otherwise unlock and try again later.
+   */
+  private async swap(shadow: ShadowSchema): Promise<boolean> {
+    this.state = 'swapping';
+    this.swapAttempts++;
+    try {
+      await this.deps.dataSource.transaction(async (manager) => {
+        await manager.query(`SET LOCAL lock_timeout = ${SWAP_WAIT_MS}`);
+        let missing = await shadow.lockLiveAndCountMissing(manager);
+        const deadline = Date.now() + SWAP_WAIT_MS;
+        while (missing > 0 && Date.now() < deadline) {
+          await sleep(20);
+          missing = await shadow.countMissing(manager);
+        }
+        if (missing > 0) throw new SwapPostponed(`the shadow misses ${missing} events the live projection has applied`);
+        this.halted = true;
+        await Promise.allSettled(this.inFlight);
+        await shadow.replaceLive(manager);
+      });
+      this.logger.log(`swapped in after ${this.recordsRead} records (attempt ${this.swapAttempts})`);
+      return true;
+    } catch (error) {
+      this.halted = false;
+      this.state = 'catching-up';
+      if (this.swapAttempts >= SWAP_ATTEMPTS) throw new Error(`gave up swapping after ${this.swapAttempts} attempts: ${(error as Error).message}`);
+      this.logger.warn(`swap postponed: ${(error as Error).message}`);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { HttpStatus, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { PLATFORM_CONFIG, PlatformConfig } from '@ensemble/config';
+import { quoteIdentifier } from '@ensemble/database';
+import { EventTransport } from '@ensemble/event-consumer';
+import { ApiError } from '@ensemble/http';
+import { CreateProcessedEvents1763781000000 } from '@ensemble/inbox';
+import { createKafka } from '@ensemble/kafka';
+import { Replay, REPLAY_SESSION_TIMEOUT_MS, ReplayRequest } from './replay';
+import { REPLAY_OPTIONS, ReplayModuleOptions } from './replay-options';
+import { ShadowSchema } from './shadow-schema';
+
+/** Point-in-time snapshots kept for `asOf` reads; older ones are dropped. */
+const SNAPSHOTS_KEPT = 10;
+/** A snapshot this close to now may still miss records stamped before its time but not yet appended: it is not kept. */
+const SETTLED_AFTER_MS = 60_000;
+
+/**
+ * The service's replays: one rebuild at a time across all its instances (a PostgreSQL advisory
+ * lock held while it runs), any number of snapshots. Starting one first clears what crashed
+ * replays left: their shadow schemas and their consumer groups.
+ */
+@Injectable()
+export class Replays implements OnApplicationShutdown {
+  private readonly logger: Logger;
+  private readonly kafka: Kafka;
+  private readonly replays = new Map<string, Replay>();
+
+  constructor(
+    @Inject(REPLAY_OPTIONS) private readonly options: ReplayModuleOptions,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    private readonly dataSource: DataSource,
+    private readonly transport: EventTransport,
+  ) {
+    this.logger = new Logger(`replays ${options.service}`);
+    this.kafka = createKafka(config, `${options.service}-replay`);
+  }
+
+  /** Rebuilds the projection from the topics into a shadow and swaps it in once caught up with the live consumer. */
+  async rebuild(request: Pick<ReplayRequest, 'from'>): Promise<Replay> {
+    this.checkWindow(request);
+    const lock = this.dataSource.createQueryRunner();
+    await lock.connect();
+    const [{ acquired }] = await lock.query('SELECT pg_try_advisory_lock(hashtext($1)) AS acquired', [`${this.options.service}.rebuild`]);
+    if (!acquired) {
+      await lock.release();
+      throw new ApiError(HttpStatus.CONFLICT, 'replay_in_progress', `A rebuild of ${this.options.service} is already running; watch or cancel it first`);
+    }
+    const unlock = () => unlockAndRelease(lock, `${this.options.service}.rebuild`);
+    try {
+      return await this.start(request, undefined, unlock);
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
+  }
+
+  /** Builds the projection as it was at `to` (records stamped before it) beside the live one, and keeps it as `keepAs`. */
+  async snapshot(request: ReplayRequest & { to: Date }, keepAs?: string): Promise<Replay> {
+    this.checkWindow(request);
+    return this.start(request, keepAs ?? `snapshot_${request.to.getTime()}`);
+  }
+
+  /**
+   * Runs `read` on the projection as it was at `asOf`, from a snapshot built on demand and kept
+   * (the last SNAPSHOTS_KEPT, once settled) for the next question about the same time.
+   */
+  async readAsOf<T>(asOf: Date, read: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const settled = Date.now() - asOf.getTime() > SETTLED_AFTER_MS;
+    const name = settled ? `asof_${asOf.getTime()}` : `asof_${asOf.getTime()}_${randomUUID().slice(0, 8)}`;
+    if (!(await this.schemaExists(name))) {
+      const replay = await this.snapshot({ to: asOf }, name);
+      await replay.finished;
+      const { state, error } = replay.progress();
+      if (state !== 'done') throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'snapshot_failed', `Could not rebuild the figures as of ${asOf.toISOString()}: ${error ?? state}`);
+    }
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        await manager.query(`SET LOCAL search_path TO ${quoteIdentifier(name)}`);
+        return read(manager);
+      });
+    } finally {
+      if (settled) await this.dropOldSnapshots();
+      else await this.dataSource.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(name)} CASCADE`);
+    }
+  }
+
+  find(id: string): Replay {
+    const replay = this.replays.get(id);
+    if (!replay) throw new ApiError(HttpStatus.NOT_FOUND, 'replay_not_found', `No replay ${id} in this ${this.options.service} instance`);
+    return replay;
+  }
+
+  list(): Replay[] {
+    return [...this.replays.values()];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.list().map((replay) => replay.cancel()));
+  }
+
+  private async start(request: ReplayRequest, keepAs?: string, onFinished?: () => Promise<void>): Promise<Replay> {
+    await this.clearLeftovers();
+    const replay = new Replay(
+      randomUUID().replace(/-/g, '').slice(0, 12),
+      request,
+      {
+        service: this.options.service,
+        kafka: this.kafka,
+        dataSource: this.dataSource,
+        transport: this.transport,
+        migrations: [CreateProcessedEvents1763781000000, ...this.options.projection].map((Migration) => new Migration()),
+        window: this.options.window,
+        onFinished,
+      },
+      keepAs,
+    );
+    this.replays.set(replay.id, replay);
+    return replay;
+  }
+
+  private checkWindow(request: ReplayRequest): void {
+    if (request.from && !this.options.window) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'window_not_supported',
+        `${this.options.service} cannot rebuild a window alone: each of its rows folds events of any time. Replay from the beginning instead`,
+      );
+    }
+  }
+
+  /**
+   * Drops the shadow schemas and consumer groups of replays that died with their process. A dead
+   * replay's group keeps its member until the session times out (REPLAY_SESSION_TIMEOUT_MS): such a
+   * group is deleted once that has passed.
+   */
+  private async clearLeftovers(): Promise<void> {
+    const schemas = await ShadowSchema.dropLeftovers(this.dataSource);
+    if (schemas.length > 0) this.logger.log(`dropped the shadows of replays that died: ${schemas.join(', ')}`);
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const prefix = `${this.options.service}.replay.`;
+      const { groups } = await admin.listGroups();
+      const candidates = groups.map((group) => group.groupId).filter((groupId) => groupId.startsWith(prefix));
+      const { groups: described } = candidates.length > 0 ? await admin.describeGroups(candidates) : { groups: [] };
+      const building = new Set(await this.schemasNamed(ShadowSchema.nameFor('%')));
+      const dead = described.filter((group) => !building.has(ShadowSchema.nameFor(group.groupId.slice(prefix.length))));
+      const empty = dead.filter((group) => group.state === 'Empty').map((group) => group.groupId);
+      if (empty.length > 0) {
+        await admin.deleteGroups(empty);
+        this.logger.log(`deleted the consumer groups of replays that ended: ${empty.join(', ')}`);
+      }
+      if (dead.length > empty.length) setTimeout(() => void this.clearLeftovers().catch(() => undefined), REPLAY_SESSION_TIMEOUT_MS + 2_000).unref();
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async schemasNamed(pattern: string): Promise<string[]> {
+    const rows: Array<{ name: string }> = await this.dataSource.query('SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE $1', [pattern]);
+    return rows.map((row) => row.name);
+  }
+
+  private async schemaExists(name: string): Promise<boolean> {
+    const rows = await this.dataSource.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [name]);
+    return rows.length > 0;
+  }
+
+  private async dropOldSnapshots(): Promise<void> {
+    const rows: Array<{ name: string }> = await this.dataSource.query(
+      `SELECT nspname AS name FROM pg_namespace WHERE nspname ~ '^asof_[0-9]+'
+        ORDER BY substring(nspname from '^asof_([0-9]+)')::bigint DESC OFFSET $1`,
+      [SNAPSHOTS_KEPT],
+    );
+    for (const { name } of rows) await this.dataSource.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(name)} CASCADE`);
+  }
+}
+
+async function unlockAndRelease(lock: QueryRunner, key: string): Promise<void> {
+  await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+  await lock.release();
+}
