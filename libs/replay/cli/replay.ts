@@ -7,11 +7,11 @@
  *   folds the payments topics into each payment's state and lists every difference from the
  *   payments database.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { CONSUMING_SERVICES, DEFAULT_HTTP_PORTS, ServiceName } from '@ensemble/config';
 import { localAdminToken } from '../../../infra/src/admin-token';
 import type { ReplayProgress } from '../src/replay';
+import { ReplayApiError, ReplayClient } from '../src/replay-client';
 
 const USAGE = `usage: npm run replay -- <service> [--from-beginning | --from <ISO time>] [--to <ISO time>]
        npm run replay -- payments --verify
@@ -36,28 +36,32 @@ async function main(): Promise<number> {
   return replay(service as ServiceName, { from: values.from, to: values.to });
 }
 
-async function replay(service: ServiceName, body: { from?: string; to?: string }): Promise<number> {
-  const api = new AdminApi(service);
-  const started = await api.call<ReplayProgress>('POST', '/admin/replay', body);
+async function replay(service: ServiceName, request: { from?: string; to?: string }): Promise<number> {
+  const url = process.env[`${service.toUpperCase()}_URL`] ?? `http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}`;
+  const client = new ReplayClient(url, localAdminToken());
+  const started = await client.start(request).catch((error: unknown) => {
+    if (error instanceof ReplayApiError) throw new Error(`${service} refused (${error.status}): ${error.body.error.message}`);
+    throw new Error(`${service} does not answer at ${url}; start the platform with npm start (or set ${service.toUpperCase()}_URL)`);
+  });
   console.log(`${service}: ${started.kind} ${started.id} started (${describe(started)}); Ctrl-C cancels it`);
   let cancelling = false;
   process.once('SIGINT', () => {
     cancelling = true;
     console.log(`\n${service}: cancelling ${started.id}…`);
-    void api.call('DELETE', `/admin/replay/${started.id}`);
+    void client.cancel(started.id);
   });
-  for (;;) {
-    const progress = await api.call<ReplayProgress>('GET', `/admin/replay/${started.id}`);
+  let printedAt = 0;
+  const ended = await client.waitUntilFinished(started.id, (progress) => {
     const line = `${progress.state.padEnd(11)} ${progress.recordsRead} records read, ${progress.remaining} to go, ${progress.eventsPerSecond}/s, ${progress.skipped.count} skipped`;
     if (process.stdout.isTTY) process.stdout.write(`\r${line}\x1b[K`);
-    if (!['preparing', 'catching-up', 'swapping'].includes(progress.state)) {
-      if (process.stdout.isTTY) process.stdout.write('\n');
-      report(progress);
-      return progress.state === 'done' && !cancelling ? 0 : 1;
+    else if (Date.now() - printedAt >= 2_000) {
+      console.log(line);
+      printedAt = Date.now();
     }
-    if (!process.stdout.isTTY) console.log(line);
-    await sleep(process.stdout.isTTY ? 250 : 2_000);
-  }
+  });
+  if (process.stdout.isTTY) process.stdout.write('\n');
+  report(ended);
+  return ended.state === 'done' && !cancelling ? 0 : 1;
 }
 
 function describe(progress: ReplayProgress): string {
@@ -81,31 +85,6 @@ async function verify(): Promise<number> {
   for (const difference of result.differences) console.log(`  ${JSON.stringify(difference)}`);
   console.log(`payments: ${result.payments} payments, ${result.events} events, ${result.differences.length} difference(s)`);
   return result.differences.length === 0 ? 0 : 1;
-}
-
-/** The service's admin API, with the checkout's admin token; errors carry the API's own message. */
-class AdminApi {
-  private readonly url: string;
-
-  constructor(private readonly service: ServiceName) {
-    this.url = process.env[`${service.toUpperCase()}_URL`] ?? `http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}`;
-  }
-
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${localAdminToken()}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-    } catch {
-      throw new Error(`${this.service} does not answer at ${this.url}; start the platform with npm start (or set ${this.service.toUpperCase()}_URL)`);
-    }
-    const answer = (await response.json()) as { error?: { message?: string } };
-    if (!response.ok) throw new Error(`${this.service} refused (${response.status}): ${answer.error?.message ?? JSON.stringify(answer)}`);
-    return answer as T;
-  }
 }
 
 main().then(

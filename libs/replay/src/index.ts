@@ -5,3 +5,4 @@ export * from './replay-request';
 export * from './replay-window';
 export * from './replays';
 export * from './shadow-schema';
+export * from './replay-client';

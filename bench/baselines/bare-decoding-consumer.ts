@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka } from 'kafkajs';
+import { EventCodec } from '@ensemble/event-codec';
+
+/**
+ * The floor for any consumer here: a bare kafkajs consumer in a fresh group that reads `topics` from
+ * `starts` (every partition's first offset to read) and only decodes, timed from its first batch
+ * until it has decoded `records`. Events per second.
+ */
+export async function measureBareDecoding(
+  kafka: Kafka,
+  codec: EventCodec,
+  starts: Array<{ topic: string; partition: number; offset: string }>,
+  records: number,
+): Promise<number> {
+  const topics = [...new Set(starts.map((start) => start.topic))];
+  const consumer = kafka.consumer({ groupId: `bench-bare-${randomUUID()}`, maxWaitTimeInMs: 100, maxBytesPerPartition: 4 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  let decoded = 0;
+  let started = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      started ||= performance.now();
+      for (const message of batch.messages) await codec.decode(message.value);
+      decoded += batch.messages.length;
+      if (decoded >= records) finish();
+    },
+  });
+  for (const start of starts) consumer.seek(start);
+  await finished;
+  const perSecond = decoded / ((performance.now() - started) / 1_000);
+  await consumer.disconnect();
+  return Math.round(perSecond);
+}
