@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     `\nEnsemble is running (Ctrl-C stops the services):\n` +
       SERVICE_NAMES.map((service) => `  ${service.padEnd(11)} http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}`).join('\n') +
       `\n  dashboards  http://127.0.0.1:${DEFAULT_HTTP_PORTS.dashboards}/dashboards/summary\n` +
+      `  live view   http://127.0.0.1:${DEFAULT_HTTP_PORTS.dashboards}/\n` +
       `Logs: ${LOG_DIR}\n`,
   );
 }

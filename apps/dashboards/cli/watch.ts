@@ -1,81 +1,113 @@
 /**
  * npm run watch — each payment and the consumers' reactions as they happen, on the terminal.
  *
- * Reads the event topics from their ends in a group of its own. Invoice and shipping announce their
- * reactions as events; CRM's and dashboards' show as their consumer groups committing past the
- * payment's record. Times are milliseconds since the payment was completed.
+ * A client of the dashboards service's live stream (`GET /live/stream` at DASHBOARDS_URL, by default
+ * http://127.0.0.1:3004), so that the terminal and the live page show one observation of the
+ * choreography. Times are milliseconds since the payment's POST through the live page, or since the
+ * payment was completed for payments posted elsewhere.
  */
-import { randomUUID } from 'node:crypto';
-import { loadPlatformConfig } from '@ensemble/config';
-import { EventCodec } from '@ensemble/event-codec';
-import { InvoiceIssued, loadEventCatalogue, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadServiceUrls } from '@ensemble/config';
+import type { FeedState } from '../src/live/choreography-feed';
+import type { PaymentRowView, ReactingService } from '../src/live/payment-timeline';
 
-const config = loadPlatformConfig();
-const kafka = createKafka(config, 'watch');
-const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
-const PAYMENTS = 'payments.payment-completed';
-const GROUPS_WITHOUT_EVENTS = ['crm', 'dashboards'];
+const REACTING: ReactingService[] = ['invoice', 'crm', 'shipping', 'dashboards'];
+const RECONNECT_MS = 2_000;
+/** Payments whose printed lines are remembered, so that each line is printed once. */
+const REMEMBERED = 2_000;
 
-interface Pending {
-  payment: PaymentCompleted;
-  partition: number;
-  offset: bigint;
-  waitingFor: Set<string>;
-}
-
-const pending: Pending[] = [];
 const short = (id: string) => id.slice(0, 8);
-const since = (payment: PaymentCompleted) => `+${Date.now() - payment.completedAt} ms`;
 const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
+const printed = new Map<string, Set<string>>();
+/** The last reason the stream could not be followed, printed once rather than at every retry. */
+let lastProblem = '';
 
 function print(line: string): void {
   console.log(`${new Date().toISOString().slice(11, 23)}  ${line}`);
 }
 
-async function main(): Promise<void> {
-  const consumer = kafka.consumer({ groupId: `watch-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [PAYMENTS, 'invoice.invoice-issued', 'shipping.shipment-scheduled'], fromBeginning: false });
-  await consumer.run({
-    eachMessage: async ({ topic, partition, message }) => {
-      const event = await codec.decode(message.value).catch(() => undefined);
-      if (!event) return print(`${topic}[${partition}]@${message.offset}  (undecodable record)`);
-      if (topic === PAYMENTS) {
-        const payment = event as PaymentCompleted;
-        pending.push({ payment, partition, offset: BigInt(message.offset), waitingFor: new Set(GROUPS_WITHOUT_EVENTS) });
-        return print(`payment  ${short(payment.paymentId)}  ${payment.customerId}  ${money(payment.amountMinor, payment.currency)}  PaymentCompleted ${topic}[${partition}]@${message.offset}`);
-      }
-      const payment = pending.find((entry) => entry.payment.paymentId === (event as InvoiceIssued | ShipmentScheduled).paymentId)?.payment;
-      const after = payment ? `  ${since(payment)}` : '';
-      if (event.envelope.eventType === 'InvoiceIssued') {
-        const invoice = event as InvoiceIssued;
-        print(`  invoice    ${short(invoice.paymentId)}  invoice ${invoice.invoiceNumber} issued${after}`);
-      } else {
-        const shipment = event as ShipmentScheduled;
-        print(`  shipping   ${short(shipment.paymentId)}  shipment ${short(shipment.shipmentId)} for ${new Date(shipment.scheduledFor).toISOString().slice(0, 16)}Z${after}`);
-      }
-    },
-  });
+function reactionText(row: PaymentRowView, service: ReactingService): string | undefined {
+  const { invoice, crm, shipping, dashboards } = row.reactions;
+  switch (service) {
+    case 'invoice':
+      return invoice && `invoice ${invoice.invoiceNumber} issued  +${invoice.afterMs} ms`;
+    case 'crm':
+      return crm && `applied${crm.lifetimeValueMinor === undefined ? '' : `, lifetime value ${money(crm.lifetimeValueMinor, row.currency)}`}  +${crm.afterMs} ms`;
+    case 'shipping':
+      return shipping && `shipment ${short(shipping.shipmentId)} for ${new Date(shipping.scheduledFor).toISOString().slice(0, 16)}Z  +${shipping.afterMs} ms`;
+    case 'dashboards':
+      return dashboards && `applied  +${dashboards.afterMs} ms`;
+  }
+}
 
-  const admin = kafka.admin();
-  await admin.connect();
-  setInterval(async () => {
-    if (pending.length === 0) return;
-    for (const group of GROUPS_WITHOUT_EVENTS) {
-      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [PAYMENTS] });
-      for (const entry of pending) {
-        const position = BigInt(committed.partitions.find((candidate) => candidate.partition === entry.partition)?.offset ?? '-1');
-        if (entry.waitingFor.has(group) && position > entry.offset) {
-          entry.waitingFor.delete(group);
-          print(`  ${group.padEnd(10)} ${short(entry.payment.paymentId)}  applied  ${since(entry.payment)}`);
-        }
-      }
+/** Prints what is new about a payment: its record, each reaction and each follow-on event, once. */
+function show(row: PaymentRowView): void {
+  if (!row.completed) return;
+  let seen = printed.get(row.paymentId);
+  if (!seen) {
+    printed.set(row.paymentId, (seen = new Set()));
+    if (printed.size > REMEMBERED) printed.delete(printed.keys().next().value!);
+    const { topic, partition, offset, afterMs } = row.completed;
+    print(`payment  ${short(row.paymentId)}  ${row.customerId}  ${money(row.amountMinor, row.currency)}  PaymentCompleted ${topic}[${partition}]@${offset}  +${afterMs} ms`);
+  }
+  for (const service of REACTING) {
+    const text = reactionText(row, service);
+    if (text && !seen.has(service)) {
+      seen.add(service);
+      print(`  ${service.padEnd(10)} ${short(row.paymentId)}  ${text}`);
     }
-    // Keep the last few minutes of payments for the follow-on events that refer to them.
-    while (pending.length > 0 && pending[0].waitingFor.size === 0 && Date.now() - pending[0].payment.completedAt > 120_000) pending.shift();
-  }, 100);
-  print(`watching ${PAYMENTS}, invoice.invoice-issued, shipping.shipment-scheduled and the crm and dashboards groups (Ctrl-C stops)`);
+  }
+  for (const event of row.followOns) {
+    const key = `${event.topic}[${event.partition}]@${event.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    print(`  ${'event'.padEnd(10)} ${short(row.paymentId)}  ${event.eventType} at ${key}  +${event.afterMs} ms`);
+  }
+}
+
+/** The events of a server-sent event stream, as `event` name and `data`. */
+async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: string }> {
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffered.indexOf('\n\n')) >= 0) {
+      const lines = buffered.slice(0, end).split('\n');
+      buffered = buffered.slice(end + 2);
+      const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trimStart());
+      if (data.length > 0) yield { event: lines.find((line) => line.startsWith('event:'))?.slice(6).trim() ?? 'message', data: data.join('\n') };
+    }
+  }
+}
+
+async function follow(url: string): Promise<void> {
+  const response = await fetch(`${url}/live/stream`, { headers: { accept: 'text/event-stream' } });
+  if (!response.ok || !response.body) throw new Error(`${url}/live/stream answered ${response.status}`);
+  lastProblem = '';
+  for await (const { event, data } of serverSentEvents(response.body)) {
+    if (event === 'payments') (JSON.parse(data) as PaymentRowView[]).forEach(show);
+    if (event === 'feed') {
+      const feed = JSON.parse(data) as FeedState;
+      if (feed.state === 'live') print(`watching ${feed.topics.join(', ')} and the crm and dashboards groups, through ${url} (Ctrl-C stops)`);
+      else print(`the dashboards service's feed is ${feed.state}${feed.error ? `: ${feed.error}` : ''}`);
+    }
+  }
+  throw new Error('the stream ended');
+}
+
+async function main(): Promise<void> {
+  const url = loadServiceUrls().dashboards;
+  for (;;) {
+    try {
+      await follow(url);
+    } catch (error) {
+      const problem = `${(error as { cause?: Error }).cause?.message ?? (error as Error).message}`;
+      if (problem !== lastProblem) print(`no live stream from ${url} (${problem}); start the platform with npm start, or set DASHBOARDS_URL. Retrying…`);
+      lastProblem = problem;
+    }
+    await sleep(RECONNECT_MS);
+  }
 }
 
 main().catch((error: unknown) => {

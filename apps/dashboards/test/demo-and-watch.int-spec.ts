@@ -8,14 +8,15 @@ const ROOT = join(__dirname, '..', '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 describe('npm run demo and npm run watch', () => {
-  const choreography = new Choreography({}, 3160);
+  const choreography = new Choreography({}, 3205);
   let watch: ChildProcess;
   let output = '';
 
   beforeAll(async () => {
     await choreography.start();
     await waitUntilCaughtUp(createKafka(loadPlatformConfig(), 'demo-spec'), CONSUMING_SERVICES);
-    watch = spawn(TSX, [join(ROOT, 'apps', 'dashboards', 'cli', 'watch.ts')], { cwd: ROOT });
+    // watch follows the dashboards service's live stream, which reads the topics from when it was first watched.
+    watch = spawn(TSX, [join(ROOT, 'apps', 'dashboards', 'cli', 'watch.ts')], { cwd: ROOT, env: { ...process.env, DASHBOARDS_URL: choreography.url('dashboards') } });
     watch.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await eventually(async () => (output.includes('watching') ? true : undefined), 'watch to start');
   }, 240_000);

@@ -6,6 +6,9 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 /** The services that react to events (all but payments, which only produces them). */
 export const CONSUMING_SERVICES: ServiceName[] = ['invoice', 'crm', 'shipping', 'dashboards'];
 
+/** The services that publish events through a transactional outbox. */
+export const PRODUCING_SERVICES: ServiceName[] = ['payments', 'invoice', 'shipping'];
+
 /** `payments` -> `PAYMENTS_DATABASE_URL`: the variable that points a service at its own database. */
 export function databaseUrlVariable(service: ServiceName): string {
   return `${service.toUpperCase()}_DATABASE_URL`;

@@ -1,2 +1,3 @@
 export * from './create-kafka';
 export * from './headers-as-strings';
+export * from './consumer-group-lag';

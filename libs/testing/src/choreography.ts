@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SERVICE_NAMES, ServiceName } from '@ensemble/config';
+import { SERVICE_NAMES, ServiceName, serviceUrlVariable } from '@ensemble/config';
 import { ServiceProcess } from './service-process';
 
 /**
  * All five services as real processes on their own ports (31xx, clear of a developer's `npm start`),
- * which a spec can stop, kill and start again one by one.
+ * which a spec can stop, kill and start again one by one. Each is told where the others answer
+ * (`<SERVICE>_URL`), as the dashboards' live view needs.
  */
 export class Choreography {
   private readonly running = new Map<ServiceName, ServiceProcess>();
@@ -29,7 +30,8 @@ export class Choreography {
   }
 
   async startOne(service: ServiceName): Promise<void> {
-    this.running.set(service, await ServiceProcess.start(service, { port: this.port(service), name: `choreography-${service}`, env: this.env }));
+    const env = { ...Object.fromEntries(SERVICE_NAMES.map((other) => [serviceUrlVariable(other), this.url(other)])), ...this.env };
+    this.running.set(service, await ServiceProcess.start(service, { port: this.port(service), name: `choreography-${service}`, env }));
   }
 
   async kill(service: ServiceName): Promise<void> {

@@ -1,16 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Admin, Kafka } from 'kafkajs';
+import { consumerGroupLag } from '@ensemble/kafka';
 
 /** Records not yet committed by the group, over every topic it has committed on. */
 export async function groupLag(admin: Admin, groupId: string): Promise<number> {
-  let lag = 0;
-  for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-    for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
-      const position = Number(partitions.find((entry) => entry.partition === partition)?.offset ?? -1);
-      lag += Number(high) - Math.max(0, position);
-    }
-  }
-  return lag;
+  return (await consumerGroupLag(admin, groupId)).reduce((sum, { lag }) => sum + lag, 0);
 }
 
 /** Waits until every group has committed to the end of its topics, e.g. worked off a backlog left by earlier specs. */

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, Logger, MessageEvent, OnModuleDestroy } from '@nestjs/common';
+import { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import { concat, defer, Observable, of, Subject } from 'rxjs';
+import { PLATFORM_CONFIG, PlatformConfig, SERVICE_URLS, ServiceName } from '@ensemble/config';
+import { EventCodec } from '@ensemble/event-codec';
+import { EnsembleEvent, InvoiceIssued, loadEventCatalogue, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
+import { createKafka } from '@ensemble/kafka';
+import { backoffDelay } from '@ensemble/retry';
+import { PaymentSummary, PaymentTimeline, ReactingService, Reaction } from './payment-timeline';
+
+/** Payments kept for the page, and sent to one that connects. */
+const RETAINED_PAYMENTS = 500;
+/** Changes go out together at this interval, so that a busy platform sends a few messages a second, not one per reaction. */
+const FLUSH_INTERVAL_MS = 100;
+/** How often the consumer groups' commits are read: the resolution of CRM's and dashboards' reaction times. */
+const COMMIT_POLL_INTERVAL_MS = 100;
+const CRM_ANSWER_TIMEOUT_MS = 1_000;
+/** Services that announce no event of their own: their reaction shows as their group committing past the payment's record. */
+const REACTING_BY_COMMIT = ['crm', 'dashboards'] as const satisfies ReactingService[];
+
+export type FeedState = { state: 'idle' | 'connecting' | 'live'; since: number; topics: string[]; error?: string };
+
+/**
+ * What the live view knows of the choreography: reads the event topics from their ends, as of the
+ * feed's start, in a throwaway consumer group of its own that commits nothing; notices CRM's and
+ * dashboards' reactions as their consumer groups commit past a payment's record, and asks CRM for
+ * the customer's lifetime value. Starts when the first viewer connects, so that a dashboards
+ * service nobody watches spends nothing on it; a slow or absent Kafka only delays the feed.
+ */
+@Injectable()
+export class ChoreographyFeed implements OnModuleDestroy {
+  private readonly logger = new Logger('live-feed');
+  private readonly kafka: Kafka;
+  private readonly codec: EventCodec;
+  private readonly topics: { payments: string; invoices: string; shipments: string };
+  private readonly timeline = new PaymentTimeline(RETAINED_PAYMENTS);
+  private readonly messages = new Subject<MessageEvent>();
+  private readonly askingCrm = new Set<string>();
+  private state: FeedState;
+  private running?: Promise<void>;
+  private readonly stopped = new AbortController();
+  private noticing = false;
+  private consumer?: Consumer;
+  private admin?: Admin;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Inject(SERVICE_URLS) private readonly serviceUrls: Record<ServiceName, string>,
+  ) {
+    const catalogue = loadEventCatalogue();
+    this.kafka = createKafka(config, 'dashboards-live');
+    this.codec = EventCodec.forRegistry(config.schemaRegistry.url, catalogue);
+    this.topics = {
+      payments: catalogue.get('PaymentCompleted').topic,
+      invoices: catalogue.get('InvoiceIssued').topic,
+      shipments: catalogue.get('ShipmentScheduled').topic,
+    };
+    this.state = { state: 'idle', since: Date.now(), topics: Object.values(this.topics) };
+  }
+
+  /** The feed's state and the recent payments, then every change; starts the feed on first use. */
+  updates(): Observable<MessageEvent> {
+    return defer(() => {
+      this.start();
+      return concat(of({ type: 'feed', data: this.state }, { type: 'payments', data: this.timeline.recent() }), this.messages);
+    });
+  }
+
+  /** A POST that the live view forwarded: payments it posted count their times from the POST. */
+  posted(payment: PaymentSummary, post: { sentAt: number; status: number; tookMs: number }): void {
+    this.timeline.posted(payment, post);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped.abort();
+    this.timers.forEach(clearInterval);
+    // Open event streams end here, so that closing the HTTP server does not wait for viewers to leave.
+    this.messages.complete();
+    // Disconnecting first ends a start that waits on a slow Kafka; what it connected after that goes with the second.
+    await this.disconnect();
+    await this.running?.catch(() => undefined);
+    await this.disconnect();
+  }
+
+  private start(): void {
+    if (this.running || this.stopped.signal.aborted) return;
+    this.running = this.connectUntilLive();
+    this.timers = [
+      setInterval(() => this.flush(), FLUSH_INTERVAL_MS),
+      setInterval(() => void this.noticeCommits(), COMMIT_POLL_INTERVAL_MS),
+    ];
+  }
+
+  private async connectUntilLive(): Promise<void> {
+    for (let attempt = 1; !this.stopped.signal.aborted; attempt++) {
+      try {
+        await this.connect();
+        if (this.stopped.signal.aborted) return;
+        this.setState({ state: 'live' });
+        this.logger.log(`following ${this.state.topics.join(', ')}`);
+        return;
+      } catch (error) {
+        await this.disconnect();
+        if (this.stopped.signal.aborted) return;
+        const retryInMs = backoffDelay(attempt, { initialMs: 1_000, maxMs: 15_000 });
+        this.setState({ state: 'connecting', error: `Kafka: ${(error as Error).message}` });
+        this.logger.warn(`cannot follow the event topics yet (attempt ${attempt}, again in ${retryInMs} ms): ${(error as Error).message}`);
+        await sleep(retryInMs, undefined, { signal: this.stopped.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  private async connect(): Promise<void> {
+    this.setState({ state: 'connecting' });
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    const topics = Object.values(this.topics);
+    // The ends as of now, sought once the group is assigned: what is published while it joins is not missed.
+    const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await this.admin!.fetchTopicOffsets(topic) })));
+    const consumer = (this.consumer = this.kafka.consumer({ groupId: `dashboards-live-${randomUUID()}`, maxWaitTimeInMs: 100 }));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopped.signal.aborted) return;
+      this.logger.warn(`the feed's consumer stopped (${payload.error.message}); reconnecting`);
+      this.running = this.disconnect().then(() => this.connectUntilLive());
+    });
+    // Live once the group is joined, so that the first reactions are timed when they happen, not when the group formed.
+    const joined = new Promise<void>((resolve) => {
+      const stopListening = consumer.on(consumer.events.GROUP_JOIN, () => {
+        stopListening();
+        resolve();
+      });
+      this.stopped.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.run({ autoCommit: false, eachMessage: (message) => this.observe(message) });
+    for (const { topic, partitions } of ends) {
+      for (const { partition, high } of partitions) consumer.seek({ topic, partition, offset: high });
+    }
+    await joined;
+  }
+
+  private async disconnect(): Promise<void> {
+    const [consumer, admin] = [this.consumer, this.admin];
+    this.consumer = this.admin = undefined;
+    await Promise.allSettled([consumer?.disconnect(), admin?.disconnect()]);
+  }
+
+  private async observe({ topic, partition, message }: EachMessagePayload): Promise<void> {
+    const at = Date.now();
+    let event: EnsembleEvent;
+    try {
+      event = await this.codec.decode(message.value);
+    } catch (error) {
+      return this.logger.warn(`skipped ${topic}[${partition}]@${message.offset}: ${(error as Error).message}`);
+    }
+    const record = { topic, partition, offset: message.offset };
+    if (topic === this.topics.payments) return this.timeline.completed(event as PaymentCompleted, record, at);
+    this.timeline.followedOn(event.envelope, record, at, announcedReaction(event));
+  }
+
+  private async noticeCommits(): Promise<void> {
+    const admin = this.admin;
+    if (!admin || this.state.state !== 'live' || this.noticing) return;
+    this.noticing = true;
+    try {
+      await Promise.all(
+        REACTING_BY_COMMIT.map(async (service) => {
+          const awaiting = this.timeline.awaiting(service).filter(({ payment }) => service !== 'crm' || !this.askingCrm.has(payment.paymentId));
+          if (awaiting.length === 0) return;
+          const [committed] = await admin.fetchOffsets({ groupId: service, topics: [this.topics.payments] });
+          const at = Date.now();
+          for (const { payment, record } of awaiting) {
+            const position = committed.partitions.find((entry) => entry.partition === record.partition)?.offset ?? '-1';
+            if (BigInt(position) <= BigInt(record.offset)) continue;
+            if (service === 'crm') void this.askCrmForLifetimeValue(payment, at);
+            else this.timeline.reacted(payment.paymentId, service, {}, at);
+          }
+        }),
+      );
+    } catch (error) {
+      this.logger.warn(`cannot read the consumer groups' commits: ${(error as Error).message}`);
+    } finally {
+      this.noticing = false;
+    }
+  }
+
+  /** CRM's reaction is shown with the lifetime value it now holds; it is timed when its commit was noticed, not when it answered. */
+  private async askCrmForLifetimeValue(payment: PaymentSummary, at: number): Promise<void> {
+    this.askingCrm.add(payment.paymentId);
+    let lifetimeValueMinor: number | undefined;
+    try {
+      const response = await fetch(`${this.serviceUrls.crm}/customers/${encodeURIComponent(payment.customerId)}`, { signal: AbortSignal.timeout(CRM_ANSWER_TIMEOUT_MS) });
+      if (response.ok) lifetimeValueMinor = ((await response.json()) as { lifetimeValueMinor: Record<string, number> }).lifetimeValueMinor[payment.currency];
+    } catch (error) {
+      this.logger.warn(`crm did not answer for customer ${payment.customerId} at ${this.serviceUrls.crm}: ${(error as Error).message}`);
+    } finally {
+      this.askingCrm.delete(payment.paymentId);
+    }
+    this.timeline.reacted(payment.paymentId, 'crm', { lifetimeValueMinor }, at);
+  }
+
+  private flush(): void {
+    const rows = this.timeline.takeChanges();
+    if (rows.length > 0) this.messages.next({ type: 'payments', data: rows });
+  }
+
+  private setState(state: Pick<FeedState, 'state' | 'error'>): void {
+    this.state = { ...this.state, error: undefined, ...state, since: Date.now() };
+    this.messages.next({ type: 'feed', data: this.state });
+  }
+}
+
+/** Invoice and shipping announce their reaction to a payment as an event. */
+function announcedReaction(event: EnsembleEvent): Reaction | undefined {
+  switch (event.envelope.eventType) {
+    case 'InvoiceIssued':
+      return { service: 'invoice', facts: { invoiceNumber: (event as InvoiceIssued).invoiceNumber } };
+    case 'ShipmentScheduled': {
+      const { shipmentId, scheduledFor } = event as ShipmentScheduled;
+      return { service: 'shipping', facts: { shipmentId, scheduledFor } };
+    }
+    default:
+      return undefined;
+  }
+}

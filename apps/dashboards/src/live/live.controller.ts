@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Body, Controller, Delete, Get, Header, Headers, MessageEvent, Param, Post, Res, Sse } from '@nestjs/common';
+import { Response } from 'express';
+import { merge, Observable } from 'rxjs';
+import { z } from 'zod';
+import { CONSUMING_SERVICES, ServiceName } from '@ensemble/config';
+import { ZodValidationPipe } from '@ensemble/http';
+import { ChoreographyFeed } from './choreography-feed';
+import { PaymentForwarding } from './payment-forwarding';
+import { PlatformStatus } from './platform-status';
+import { ReplayForwarding } from './replay-forwarding';
+import { ServiceAnswer } from './service-api';
+
+const replayingService = new ZodValidationPipe(z.enum(CONSUMING_SERVICES as [ServiceName, ...ServiceName[]], { message: `expected one of ${CONSUMING_SERVICES.join(', ')}` }), 'path service');
+
+/**
+ * The live view: one page (`GET /`), its event stream (`GET /live/stream`), and what the page may
+ * do, forwarded to the service that does it: post a payment, start, watch and cancel a replay.
+ */
+@Controller()
+export class LiveController {
+  private readonly page = readFileSync(join(__dirname, 'live-page.html'), 'utf8');
+
+  constructor(
+    private readonly feed: ChoreographyFeed,
+    private readonly status: PlatformStatus,
+    private readonly payments: PaymentForwarding,
+    private readonly replays: ReplayForwarding,
+  ) {}
+
+  @Get()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  livePage(): string {
+    return this.page;
+  }
+
+  /** Events `feed`, `payments` (rows that changed), `platform-history` (on connecting) and `platform` (every second). */
+  @Sse('live/stream')
+  stream(): Observable<MessageEvent> {
+    return merge(this.feed.updates(), this.status.updates());
+  }
+
+  @Post('live/payments')
+  async postPayment(@Body() payment: unknown, @Headers('idempotency-key') idempotencyKey: string | undefined, @Res({ passthrough: true }) response: Response) {
+    return passOn(await this.payments.post(payment, idempotencyKey ?? randomUUID()), response);
+  }
+
+  @Post('live/replays/:service')
+  async startReplay(@Param('service', replayingService) service: ServiceName, @Headers('authorization') authorization: string | undefined, @Body() request: unknown, @Res({ passthrough: true }) response: Response) {
+    return passOn(await this.replays.start(service, authorization, request), response);
+  }
+
+  @Get('live/replays/:service')
+  async listReplays(@Param('service', replayingService) service: ServiceName, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) response: Response) {
+    return passOn(await this.replays.list(service, authorization), response);
+  }
+
+  @Get('live/replays/:service/:id')
+  async findReplay(@Param('service', replayingService) service: ServiceName, @Param('id') id: string, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) response: Response) {
+    return passOn(await this.replays.find(service, id, authorization), response);
+  }
+
+  @Delete('live/replays/:service/:id')
+  async cancelReplay(@Param('service', replayingService) service: ServiceName, @Param('id') id: string, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) response: Response) {
+    return passOn(await this.replays.cancel(service, id, authorization), response);
+  }
+
+  /** The replay's progress as events (`progress`, then `error` should the service refuse later), until it has ended. */
+  @Sse('live/replays/:service/:id/progress')
+  replayProgress(@Param('service', replayingService) service: ServiceName, @Param('id') id: string, @Headers('authorization') authorization: string | undefined): Observable<MessageEvent> {
+    return this.replays.progress(service, id, authorization);
+  }
+}
+
+/** The other service's answer, status and body, as the page's. */
+function passOn({ status, body }: ServiceAnswer, response: Response): unknown {
+  response.status(status);
+  return body;
+}

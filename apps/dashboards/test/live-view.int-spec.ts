@@ -1,0 +1,140 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
+import { createKafka } from '@ensemble/kafka';
+import { Choreography, eventually, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
+import { CHROMIUM_PATH } from '../../../infra/src/chromium';
+
+const ADMIN_TOKEN = randomBytes(24).toString('base64url');
+const REACTIONS = ['invoice', 'crm', 'shipping', 'dashboards'];
+const kafka = createKafka(loadPlatformConfig(), 'live-view-spec');
+
+/** A time as a datetime-local input takes it: local time, to the second (chromium runs in this process's time zone). */
+function localDateTime(time: Date): string {
+  return new Date(time.getTime() - time.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+}
+
+async function getJson(url: string): Promise<any> {
+  return (await fetch(url)).json();
+}
+
+describe('the live view at GET / shows every consumer react, in headless chromium', () => {
+  const choreography = new Choreography({ ADMIN_TOKEN }, 3200);
+  const run = randomUUID().slice(0, 8);
+  const specStartedAt = new Date();
+  const pageErrors: string[] = [];
+  let browser: Browser;
+  let page: Page;
+
+  const row = (paymentId: string) => page.locator(`tr.payment[data-payment-id="${paymentId}"]`);
+  const followOns = (paymentId: string) => page.locator(`tr.follow-ons[data-payment-id="${paymentId}"]`);
+  const reaction = (paymentId: string, service: string) => row(paymentId).locator(`td[data-reaction="${service}"]`);
+  const group = (service: string) => page.locator(`.group[data-group="${service}"]`);
+  const lagShown = async (service: string) => Number(await group(service).getAttribute('data-lag'));
+
+  /** Fills the form with a customer of this spec's own and posts it; returns the payment's id as the page reports it. */
+  async function postThroughTheForm(customerId: string): Promise<string> {
+    await page.fill('input[name="customerId"]', customerId);
+    await page.fill('input[name="times"]', '1');
+    const before = await page.locator('#payment-message').getAttribute('data-payment-id');
+    await page.click('#post-payment');
+    await page.locator(`#payment-message.error, #payment-message.ok[data-payment-id]${before ? `:not([data-payment-id="${before}"])` : ''}`).waitFor();
+    expect(await page.locator('#payment-message').getAttribute('class')).toContain('ok');
+    return (await page.locator('#payment-message').getAttribute('data-payment-id'))!;
+  }
+
+  async function waitForState(cell: Locator, state: string, timeout = 30_000): Promise<void> {
+    await cell.and(page.locator(`[data-state="${state}"]`)).waitFor({ timeout });
+  }
+
+  beforeAll(async () => {
+    await choreography.start();
+    // Earlier specs may have left a backlog; the lags on the page are read from here.
+    await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);
+    // Root cannot run chromium's sandbox (CI and these machines run as root); the page is our own.
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1500, height: 1150 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(choreography.url('dashboards'));
+    await page.locator('#feed[data-state="live"]').waitFor({ timeout: 30_000 });
+    await group('shipping').waitFor();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await choreography.stop();
+  });
+
+  it('shows a payment posted through its form, with its record, the four reactions and both follow-on events in its row', async () => {
+    const customerId = `live-${run}-one`;
+    const payments = new TopicReader(kafka, 'payments.payment-completed');
+    await payments.mark();
+
+    const paymentId = await postThroughTheForm(customerId);
+
+    for (const service of REACTIONS) await waitForState(reaction(paymentId, service), 'done');
+    await followOns(paymentId).locator('[data-event-type="InvoiceIssued"]').waitFor();
+    await followOns(paymentId).locator('[data-event-type="ShipmentScheduled"]').waitFor();
+    const [invoice] = await getJson(`${choreography.url('invoice')}/invoices?paymentId=${paymentId}`);
+    const [shipment] = await getJson(`${choreography.url('shipping')}/shipments?paymentId=${paymentId}`);
+    const profile = await getJson(`${choreography.url('crm')}/customers/${customerId}`);
+    expect(await row(paymentId).getAttribute('data-complete')).toBe('true');
+    expect(await row(paymentId).locator('td[data-part="post"]').innerText()).toMatch(/^201\s+\d+ ms$/);
+    const record = (await payments.readUntil((read) => read.some(({ message }) => message.key?.toString() === paymentId))).find(({ message }) => message.key?.toString() === paymentId)!;
+    expect(await row(paymentId).locator('td[data-part="completed"]').innerText()).toMatch(
+      new RegExp(`^payments\\.payment-completed\\s+partition ${record.partition} · offset ${record.offset} · \\+\\d+ ms$`),
+    );
+    expect(await reaction(paymentId, 'invoice').innerText()).toMatch(new RegExp(`^${invoice.number}\\s+invoice · \\+\\d+ ms$`));
+    expect(await reaction(paymentId, 'crm').innerText()).toMatch(new RegExp(`^${(profile.lifetimeValueMinor.EUR / 100).toFixed(2)} EUR\\s+lifetime value · \\+\\d+ ms$`));
+    expect(await reaction(paymentId, 'shipping').innerText()).toMatch(new RegExp(`^${shipment.id.slice(0, 8)}\\s+shipment · \\+\\d+ ms$`));
+    expect(await reaction(paymentId, 'dashboards').innerText()).toMatch(/^counted\s+figures · \+\d+ ms$/);
+    expect(await followOns(paymentId).innerText()).toMatch(/InvoiceIssued invoice\.invoice-issued\[\d+\]@\d+ \+\d+ ms/);
+    expect(await followOns(paymentId).innerText()).toMatch(/ShipmentScheduled shipping\.shipment-scheduled\[\d+\]@\d+ \+\d+ ms/);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("shows shipping's lag grow and the row wait while shipping is stopped, then shipping catch up and the row complete", async () => {
+    await choreography.stopOne('shipping');
+    await group('shipping').and(page.locator('[data-members="0"]')).waitFor({ timeout: 15_000 });
+    const lagBefore = await lagShown('shipping');
+
+    const paymentId = await postThroughTheForm(`live-${run}-stopped`);
+
+    for (const service of ['invoice', 'crm', 'dashboards']) await waitForState(reaction(paymentId, service), 'done');
+    await eventually(async () => ((await lagShown('shipping')) > lagBefore ? true : undefined), "the page to show shipping's lag grow", 15_000);
+    await page.waitForTimeout(2_000);
+    expect(await reaction(paymentId, 'shipping').getAttribute('data-state')).toBe('waiting');
+    expect(await reaction(paymentId, 'shipping').innerText()).toMatch(/^waiting\s+[\d.]+ s so far$/);
+    expect(await row(paymentId).getAttribute('data-complete')).toBe('false');
+    expect(await followOns(paymentId).locator('[data-event-type="ShipmentScheduled"]').count()).toBe(0);
+    expect(await lagShown('shipping')).toBeGreaterThan(lagBefore);
+
+    await choreography.startOne('shipping');
+
+    await waitForState(reaction(paymentId, 'shipping'), 'done');
+    await followOns(paymentId).locator('[data-event-type="ShipmentScheduled"]').waitFor();
+    expect(await row(paymentId).getAttribute('data-complete')).toBe('true');
+    await group('shipping').and(page.locator('[data-lag="0"]:not([data-members="0"])')).waitFor({ timeout: 15_000 });
+  }, 120_000);
+
+  it('starts a replay only with the admin token the user gives, and shows its progress until it is done', async () => {
+    // A window replay of the dashboards from this spec's start: quick, whatever earlier runs left on the topics.
+    await page.selectOption('#replay-service', 'dashboards');
+    await page.fill('input[name="from"]', localDateTime(specStartedAt));
+    await page.fill('#admin-token', 'not-the-admin-token-at-all');
+    await page.click('#start-replay');
+    await page.locator('#replay-message.error').waitFor();
+    expect(await page.locator('#replay-message').innerText()).toMatch(/^401 admin_token_required/);
+    expect(await page.locator('.replay').count()).toBe(0);
+
+    await page.fill('#admin-token', ADMIN_TOKEN);
+    await page.click('#start-replay');
+
+    const replay = page.locator('.replay[data-service="dashboards"]');
+    await replay.and(page.locator('[data-state="done"]')).waitFor({ timeout: 120_000 });
+    // Both of this spec's payments and their follow-on events, at least, were read again.
+    expect(Number(await replay.getAttribute('data-records-read'))).toBeGreaterThanOrEqual(6);
+    expect(await replay.innerText()).toMatch(/^dashboards\s+rebuild\s+\w{8}\s+done\s+from \S+Z · \d+ read · 0 to go/);
+    expect(await page.locator('#replay-message').innerText()).toMatch(/^dashboards: rebuild \w{8} started$/);
+  }, 150_000);
+});
