@@ -27,7 +27,8 @@ async function main(command: string | undefined): Promise<void> {
           `  Kafka            ${config.platform.kafka.brokers.join(',')}\n` +
           `  Schema registry  ${config.platform.schemaRegistry.url}\n` +
           `  PostgreSQL       ${Object.values(config.platform.databases).join(' ')}\n` +
-          `  Logs and data    ${config.runDir}`,
+          `  Logs             ${config.runDir}\n` +
+          `  Kafka's data     ${config.dataDir}`,
       );
       return;
     }

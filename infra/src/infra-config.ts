@@ -14,8 +14,13 @@ export interface InfraConfig {
   kafkaControllerPort: number;
   /** Downloads reused across runs and clones; outside git. */
   cacheDir: string;
-  /** Logs, data and pid files of this checkout's servers; git ignores it. */
+  /** Logs and pid files of this checkout's servers; git ignores it. */
   runDir: string;
+  /**
+   * Kafka's log, shared by every checkout on the machine, as PostgreSQL is: the services' databases
+   * hold state folded from these topics, and a replay must find the records they came from.
+   */
+  dataDir: string;
 }
 
 export const REPOSITORY_ROOT = resolve(__dirname, '..', '..');
@@ -30,6 +35,7 @@ export function loadInfraConfig(env: Record<string, string | undefined> = proces
       KAFKA_CONTROLLER_PORT: port.default(9093),
       ENSEMBLE_CACHE_DIR: z.string().default(join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ensemble')),
       ENSEMBLE_RUN_DIR: z.string().default(join(REPOSITORY_ROOT, '.ensemble')),
+      ENSEMBLE_DATA_DIR: z.string().default(join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'ensemble')),
     },
     env,
   );
@@ -41,5 +47,6 @@ export function loadInfraConfig(env: Record<string, string | undefined> = proces
     kafkaControllerPort: parsed.KAFKA_CONTROLLER_PORT,
     cacheDir: resolve(parsed.ENSEMBLE_CACHE_DIR),
     runDir: resolve(parsed.ENSEMBLE_RUN_DIR),
+    dataDir: resolve(parsed.ENSEMBLE_DATA_DIR),
   };
 }

@@ -18,7 +18,7 @@ export function kafkaBroker(config: InfraConfig): LocalServer {
   const home = join(config.runDir, NAME);
   const libs = join(config.cacheDir, `kafka-${VERSIONS.kafka}`, 'libs');
   const propertiesFile = join(home, 'server.properties');
-  const dataDir = join(home, 'data');
+  const dataDir = join(config.dataDir, NAME);
   const java = (mainClass: string, ...args: string[]) => [
     '-Xms256m',
     '-Xmx1g',
