@@ -50,7 +50,7 @@ export function kafkaBroker(config: InfraConfig): LocalServer {
     },
 
     async prepareLaunch(progress) {
-      mkdirSync(dataDir, { recursive: true });
+      for (const dir of [home, dataDir]) mkdirSync(dir, { recursive: true });
       writeFileSync(propertiesFile, serverProperties(listener, config.kafkaControllerPort, dataDir));
       if (!existsSync(join(dataDir, 'meta.properties'))) {
         progress(NAME, `formatting KRaft storage in ${dataDir}`);
