@@ -1,4 +1,5 @@
 import { Kafka } from 'kafkajs';
+import { CONSUMING_SERVICES } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { Choreography, groupLag, waitUntilCaughtUp } from '@ensemble/testing';
 import { measureBareDecoding } from '../baselines/bare-decoding-consumer';
@@ -14,10 +15,11 @@ export interface ConsumerResult {
 /**
  * One consumer with its dedup transaction (CRM, started alone on a backlog) next to a bare kafkajs
  * consumer that only decodes the same records, in the same run; both timed from their first record.
+ * The other consumers are stopped meanwhile: on two cores they would take the CPU being measured.
  */
 export async function measureConsumer(kafka: Kafka, codec: EventCodec, choreography: Choreography, events: number): Promise<ConsumerResult> {
   const service = 'crm';
-  await choreography.stopOne(service);
+  for (const consumer of CONSUMING_SERVICES) await choreography.stopOne(consumer);
   const admin = kafka.admin();
   await admin.connect();
   const start = await admin.fetchTopicOffsets(PAYMENTS_TOPIC);
@@ -32,6 +34,7 @@ export async function measureConsumer(kafka: Kafka, codec: EventCodec, choreogra
   await waitUntilCaughtUp(kafka, [service]);
   const oursPerSecond = lag / ((performance.now() - oursStarted) / 1_000);
   await admin.disconnect();
+  await Promise.all(CONSUMING_SERVICES.filter((other) => other !== service).map((other) => choreography.startOne(other)));
 
   const bareDecodingPerSecond = await measureBareDecoding(
     kafka,
