@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { VERSIONS } from '../infra/src/versions';
@@ -26,6 +27,11 @@ export function describeMachine() {
 }
 
 /** Peak resident memory (MB) and CPU seconds so far of a process, from /proc. */
+/** Starts a new peak: the kernel's high-water mark of resident memory (VmHWM) is reset to what is resident now. */
+export function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
 export function processUsage(pid: number): { peakRssMb: number; cpuSeconds: number } {
   const status = run(`cat /proc/${pid}/status`);
   const peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);

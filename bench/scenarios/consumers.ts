@@ -34,7 +34,6 @@ export async function measureConsumer(kafka: Kafka, codec: EventCodec, choreogra
   await waitUntilCaughtUp(kafka, [service]);
   const oursPerSecond = lag / ((performance.now() - oursStarted) / 1_000);
   await admin.disconnect();
-  await Promise.all(CONSUMING_SERVICES.filter((other) => other !== service).map((other) => choreography.startOne(other)));
 
   const bareDecodingPerSecond = await measureBareDecoding(
     kafka,
@@ -42,5 +41,6 @@ export async function measureConsumer(kafka: Kafka, codec: EventCodec, choreogra
     start.map(({ partition, offset }) => ({ topic: PAYMENTS_TOPIC, partition, offset })),
     events,
   );
+  await Promise.all(CONSUMING_SERVICES.filter((other) => other !== service).map((other) => choreography.startOne(other)));
   return { events, consumer: service, oursPerSecond: Math.round(oursPerSecond), bareDecodingPerSecond };
 }

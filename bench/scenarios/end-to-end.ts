@@ -6,7 +6,7 @@ import { EventCodec } from '@ensemble/event-codec';
 import { createOrderedProducer } from '@ensemble/kafka';
 import { Choreography, paymentBody, paymentCompletedEvent, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
 import { startNaiveDualWrite, NAIVE_TOPIC } from '../baselines/naive-dual-write';
-import { processUsage } from '../machine';
+import { processUsage, resetPeakRss } from '../machine';
 import { atRate } from '../pace';
 import { Latency, latencyOf } from '../statistics';
 
@@ -32,6 +32,8 @@ export interface RateResult {
 export async function measureOurs(config: PlatformConfig, kafka: Kafka, choreography: Choreography, rate: number, seconds: number, sampleResources = false): Promise<RateResult> {
   const databases = Object.fromEntries(['payments', ...CONSUMERS].map((service) => [service, new Client({ connectionString: config.databases[service as ServiceName] })])) as Record<ServiceName, Client>;
   await Promise.all(Object.values(databases).map((database) => database.connect()));
+  // Peaks from this run only, not from catching up on a backlog at start-up.
+  if (sampleResources) for (const process of choreography.processes.values()) resetPeakRss(process.pid);
   const before = new Map([...choreography.processes].map(([service, process]) => [service, processUsage(process.pid)]));
   const sentAt = new Map<string, number>();
   let failed = 0;
