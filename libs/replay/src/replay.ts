@@ -135,10 +135,6 @@ export class Replay {
     return this.request.to ? 'snapshot' : 'rebuild';
   }
 
-  get running(): boolean {
-    return this.finishedAt === undefined;
-  }
-
   get groupId(): string {
     return `${this.deps.service}.replay.${this.id}`;
   }
