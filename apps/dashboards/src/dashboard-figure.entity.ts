@@ -28,3 +28,15 @@ export class DashboardFigure {
 
 /** The `minute` of all-time totals. */
 export const ALL_TIME = new Date(0);
+
+const MINUTE_MS = 60_000;
+
+/** The start of the minute that `time` (milliseconds since the epoch) falls in: the `minute` of its figures. */
+export function minuteOf(time: number): Date {
+  return new Date(Math.floor(time / MINUTE_MS) * MINUTE_MS);
+}
+
+/** The start of the minute an hour before `time`: where the summary's minute-by-minute figures begin. */
+export function anHourBefore(time: Date): Date {
+  return minuteOf(time.getTime() - 60 * MINUTE_MS);
+}

@@ -5,10 +5,8 @@ import { EventContext } from '@ensemble/event-consumer';
 import { InvoiceIssued, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
 import { ZodValidationPipe } from '@ensemble/http';
 import { pastInstant, Replays } from '@ensemble/replay';
-import { ALL_TIME, DashboardFigure, Metric } from './dashboard-figure.entity';
+import { ALL_TIME, anHourBefore, DashboardFigure, Metric } from './dashboard-figure.entity';
 import { FigureIncrements } from './figure-increments';
-
-const MINUTE_MS = 60_000;
 
 @Controller()
 export class DashboardsController {
@@ -43,7 +41,7 @@ export class DashboardsController {
 }
 
 async function figuresAt(manager: EntityManager, at: Date) {
-  const since = new Date(Math.floor((at.getTime() - 60 * MINUTE_MS) / MINUTE_MS) * MINUTE_MS);
+  const since = anHourBefore(at);
   const [totals, recent] = await Promise.all([
     manager.findBy(DashboardFigure, { minute: ALL_TIME }),
     manager.find(DashboardFigure, { where: { minute: MoreThanOrEqual(since) }, order: { minute: 'ASC' } }),

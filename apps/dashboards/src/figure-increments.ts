@@ -1,8 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { TransactionBuffer } from '@ensemble/event-consumer';
-import { ALL_TIME, Metric } from './dashboard-figure.entity';
-
-const MINUTE_MS = 60_000;
+import { ALL_TIME, Metric, minuteOf } from './dashboard-figure.entity';
 
 /** A transaction's additions to the dashboard figures: each event counts into its minute and into the all-time totals. */
 export class FigureIncrements implements TransactionBuffer {
@@ -13,7 +11,7 @@ export class FigureIncrements implements TransactionBuffer {
 
   add(metric: Metric, currency: string, amountMinor: number, at: number): void {
     if (this.windowStart && at < this.windowStart.getTime()) return;
-    for (const minute of [ALL_TIME.getTime(), Math.floor(at / MINUTE_MS) * MINUTE_MS]) {
+    for (const minute of [ALL_TIME.getTime(), minuteOf(at).getTime()]) {
       const key = `${minute}|${metric}|${currency}`;
       const increment = this.increments.get(key) ?? { minute, metric, currency, count: 0, amountMinor: 0 };
       increment.count += 1;

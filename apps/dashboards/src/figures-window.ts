@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
 import { quoteIdentifier } from '@ensemble/database';
 import { ReplayWindow, ShadowSchema, WindowStart } from '@ensemble/replay';
-
-const MINUTE_MS = 60_000;
+import { minuteOf } from './dashboard-figure.entity';
 
 /**
  * The dashboards rebuild a window minute by minute: each minute's figures are sums over the events
@@ -11,7 +10,7 @@ const MINUTE_MS = 60_000;
  */
 export class FiguresWindow implements ReplayWindow {
   align(from: Date): Date {
-    return new Date(Math.floor(from.getTime() / MINUTE_MS) * MINUTE_MS);
+    return minuteOf(from.getTime());
   }
 
   async keepBefore(dataSource: DataSource, shadow: ShadowSchema, from: Date, starts: WindowStart[]): Promise<void> {
