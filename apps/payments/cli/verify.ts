@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec, UndecodableRecordError } from '@ensemble/event-codec';
 import { EnsembleEvent, loadEventCatalogue } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
+import { createKafka, readToEnd } from '@ensemble/kafka';
 import { differences, foldPaymentEvents, PaymentDifference } from '../src/payment-history';
 import type { Payment } from '../src/payment.entity';
 
@@ -44,7 +44,7 @@ export async function verifyPayments(options: { log?: (line: string) => void } =
   try {
     const rows = await loadPayments(db);
     log(`${rows.length} payments in the database`);
-    const { events, undecodable } = await readToEnd(createKafka(config, 'payments-verify'), codec, topics, log);
+    const { events, undecodable } = await readPaymentsTopics(createKafka(config, 'payments-verify'), codec, topics, log);
     const fromEvents = foldPaymentEvents(events);
     const loaded = new Set(rows.map((row) => row.id));
     const completedMeanwhile = [...fromEvents.keys()].filter((id) => !loaded.has(id));
@@ -71,70 +71,25 @@ async function loadPayments(db: Client, ids?: string[]): Promise<Payment[]> {
 }
 
 /** Every record of `topics` from the beginning up to the end offsets taken when it starts, in a throwaway consumer group. */
-async function readToEnd(kafka: Kafka, codec: EventCodec, topics: string[], log: (line: string) => void): Promise<TopicContents> {
+async function readPaymentsTopics(kafka: Kafka, codec: EventCodec, topics: string[], log: (line: string) => void): Promise<TopicContents> {
   const contents: TopicContents = { events: [], undecodable: [] };
-  const admin = kafka.admin();
-  await admin.connect();
+  const groupId = `payments.verify.${randomUUID()}`;
+  let loggedAt = Date.now();
   try {
-    const ends = await endOffsets(admin, topics);
-    const total = [...ends.values()].reduce((sum, { start, end }) => sum + Number(end - start), 0);
-    log(`reading ${total} records from ${topics.join(', ')}`);
-    /** The next offset to read, per partition still short of its end. */
-    const unread = new Map([...ends].filter(([, { start, end }]) => end > start).map(([partition, { start }]) => [partition, start]));
-    if (unread.size === 0) return contents;
-
-    const groupId = `payments.verify.${randomUUID()}`;
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-    let read = 0;
-    let loggedAt = Date.now();
-    let finish!: () => void;
-    let fail!: (error: unknown) => void;
-    const finished = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) fail(payload.error);
+    // Nothing is committed: the group is thrown away afterwards.
+    const read = await readToEnd(kafka, { groupId, topics, commit: false }, async (topic, partition, message) => {
+      await decodeInto(contents, codec, topic, partition, message);
+      if (Date.now() - loggedAt >= PROGRESS_INTERVAL_MS) {
+        log(`read ${contents.events.length + contents.undecodable.length} records`);
+        loggedAt = Date.now();
+      }
     });
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics, fromBeginning: true });
-      await consumer.run({
-        // Nothing is committed, so a restarted consumer starts over; `unread` skips what was read already.
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const partition = `${batch.topic}[${batch.partition}]`;
-          const next = unread.get(partition);
-          if (next === undefined) return;
-          const { end } = ends.get(partition)!;
-          try {
-            for (const message of batch.messages) {
-              const offset = BigInt(message.offset);
-              if (offset < next) continue;
-              if (offset >= end) break;
-              await decodeInto(contents, codec, batch.topic, batch.partition, message);
-              read += 1;
-            }
-          } catch (error) {
-            // Stop rather than let kafkajs retry and restart without end (a registry that does not answer): a failed verification is run again.
-            fail(error);
-            return;
-          }
-          const reached = BigInt(batch.lastOffset()) + 1n;
-          if (reached >= end) unread.delete(partition);
-          else unread.set(partition, reached);
-          if (Date.now() - loggedAt >= PROGRESS_INTERVAL_MS) {
-            log(`read ${read} of ${total} records`);
-            loggedAt = Date.now();
-          }
-          if (unread.size === 0) finish();
-        },
-      });
-      await finished;
-      log(`read ${read} records: ${contents.events.length} events, ${contents.undecodable.length} undecodable`);
-      return contents;
-    } finally {
-      await consumer.disconnect();
-      await deleteGroup(admin, groupId);
-    }
+    log(`read ${read} records: ${contents.events.length} events, ${contents.undecodable.length} undecodable`);
+    return contents;
   } finally {
+    const admin = kafka.admin();
+    await admin.connect();
+    await deleteGroup(admin, groupId);
     await admin.disconnect();
   }
 }
@@ -154,17 +109,6 @@ async function decodeInto(contents: TopicContents, codec: EventCodec, topic: str
       reason: error.reason,
     });
   }
-}
-
-/** Per partition (`topic[partition]`), the first offset still on it and the offset the next record will get. */
-async function endOffsets(admin: Admin, topics: string[]): Promise<Map<string, { start: bigint; end: bigint }>> {
-  const offsets = new Map<string, { start: bigint; end: bigint }>();
-  for (const topic of topics) {
-    for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
-      offsets.set(`${topic}[${partition}]`, { start: BigInt(low), end: BigInt(high) });
-    }
-  }
-  return offsets;
 }
 
 /** A group that never committed an offset may already be gone once its only member left. */

@@ -1,3 +1,4 @@
 export * from './create-kafka';
 export * from './headers-as-strings';
 export * from './consumer-group-lag';
+export * from './read-to-end';
