@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { VERSIONS } from '../infra/src/versions';
@@ -26,12 +26,12 @@ export function describeMachine() {
   };
 }
 
-/** Peak resident memory (MB) and CPU seconds so far of a process, from /proc. */
 /** Starts a new peak: the kernel's high-water mark of resident memory (VmHWM) is reset to what is resident now. */
 export function resetPeakRss(pid: number): void {
   writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
+/** Peak resident memory (MB) and CPU seconds so far of a process, from /proc. */
 export function processUsage(pid: number): { peakRssMb: number; cpuSeconds: number } {
   const status = run(`cat /proc/${pid}/status`);
   const peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -42,4 +42,31 @@ export function processUsage(pid: number): { peakRssMb: number; cpuSeconds: numb
   function run(command: string): string {
     return execSync(command, { encoding: 'utf8' });
   }
+}
+
+/**
+ * CPU seconds so far of every process on the path, by name: the given ones (pid -> name), Kafka, the
+ * schema registry, PostgreSQL (all its processes together) and this process.
+ */
+export function cpuSecondsByProcess(named: ReadonlyMap<number, string>): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const name =
+        named.get(pid) ??
+        (pid === process.pid ? 'load generator' : undefined) ??
+        (commandLine.includes('ensemble.component=kafka') ? 'kafka' : undefined) ??
+        (commandLine.includes('ensemble.component=schema-registry') ? 'schema registry' : undefined) ??
+        (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres' ? 'postgresql' : undefined);
+      if (!name) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      totals.set(name, (totals.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return totals;
 }

@@ -13,6 +13,8 @@ export class Choreography {
   constructor(
     private readonly env: Record<string, string> = {},
     private readonly basePort = 3110,
+    /** Options for node itself, e.g. --cpu-prof. */
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   async start(services: readonly ServiceName[] = SERVICE_NAMES): Promise<this> {
@@ -31,7 +33,7 @@ export class Choreography {
 
   async startOne(service: ServiceName): Promise<void> {
     const env = { ...Object.fromEntries(SERVICE_NAMES.map((other) => [serviceUrlVariable(other), this.url(other)])), ...this.env };
-    this.running.set(service, await ServiceProcess.start(service, { port: this.port(service), name: `choreography-${service}`, env }));
+    this.running.set(service, await ServiceProcess.start(service, { port: this.port(service), name: `choreography-${service}`, env, nodeArgs: this.nodeArgs }));
   }
 
   async kill(service: ServiceName): Promise<void> {

@@ -18,13 +18,13 @@ export class ServiceProcess {
     readonly logFile: string,
   ) {}
 
-  static async start(service: ServiceName, options: { port: number; name?: string; env?: Record<string, string> }): Promise<ServiceProcess> {
+  static async start(service: ServiceName, options: { port: number; name?: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<ServiceProcess> {
     const name = options.name ?? service;
     const logDir = join(ROOT, '.ensemble', 'test-logs');
     mkdirSync(logDir, { recursive: true });
     const logFile = join(logDir, `${name}.log`);
     const log = openSync(logFile, 'a');
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'src', 'main.js')], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'dist', 'apps', service, 'src', 'main.js')], {
       env: { ...process.env, NO_COLOR: '1', HTTP_PORT: String(options.port), ...options.env },
       stdio: ['ignore', log, log],
     });

@@ -1,0 +1,83 @@
+/**
+ * npm run bench:profile -- [--rate 100] [--seconds 20] [--cpu-prof]
+ *
+ * Where the machine's CPU goes per payment: posts payments at a fixed rate through the five real
+ * services, waits until every consumer has caught up, and prints the CPU milliseconds each process
+ * spent per payment (the services, Kafka, the registry, PostgreSQL's backends, this load generator).
+ * With --cpu-prof the services also write V8 CPU profiles to .ensemble/profiles/ for DevTools.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
+import { createKafka } from '@ensemble/kafka';
+import { Choreography, paymentBody, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
+import { cpuSecondsByProcess } from './machine';
+import { atRate } from './pace';
+
+const argument = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index < 0 ? fallback : Number(process.argv[index + 1]);
+};
+const rate = argument('rate', 100);
+const seconds = argument('seconds', 20);
+const IDLE_SECONDS = 10;
+const profileDir = join(__dirname, '..', '.ensemble', 'profiles');
+
+async function main(): Promise<void> {
+  const config = loadPlatformConfig();
+  const kafka = createKafka(config, 'bench-profile');
+  const cpuProfiles = process.argv.includes('--cpu-prof');
+  if (cpuProfiles) mkdirSync(profileDir, { recursive: true });
+  const choreography = await new Choreography({}, 3130, cpuProfiles ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []).start();
+  try {
+    await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);
+    const services = new Map([...choreography.processes].map(([service, process]) => [process.pid, service as string]));
+    const idle = await cpuDuring(services, () => sleep(IDLE_SECONDS * 1_000));
+    let failed = 0;
+    let achieved = 0;
+    let caughtUpMs = 0;
+    const loaded = await cpuDuring(services, async () => {
+      achieved = await atRate(rate * seconds, rate, async (index) => {
+        const response = await postPayment(choreography.url('payments'), paymentBody(index)).catch(() => undefined);
+        if (response?.status !== 201) failed++;
+      });
+      const lastPost = Date.now();
+      await waitUntilCaughtUp(kafka, CONSUMING_SERVICES, 600_000);
+      caughtUpMs = Date.now() - lastPost;
+    });
+    const payments = rate * seconds - failed;
+    console.log(`${payments} payments at ${rate}/s (achieved ${achieved.toFixed(0)}/s, ${failed} failed), consumers caught up ${caughtUpMs} ms after the last POST`);
+    console.log(`CPU ms per second idle (${IDLE_SECONDS} s before), and per payment beyond idle:`);
+    const rows = [...loaded.usage].map(([name, cpu]) => {
+      const idlePerSecond = (idle.usage.get(name) ?? 0) / idle.seconds;
+      return { name, idlePerSecond, perPayment: ((cpu - idlePerSecond * loaded.seconds) * 1_000) / payments };
+    });
+    for (const { name, idlePerSecond, perPayment } of rows.sort((a, b) => b.perPayment - a.perPayment)) {
+      console.log(`  ${name.padEnd(16)} idle ${(idlePerSecond * 1_000).toFixed(0).padStart(4)} ms/s   per payment ${perPayment.toFixed(2).padStart(6)} ms`);
+    }
+    const total = rows.reduce((sum, row) => sum + row.perPayment, 0);
+    console.log(`  ${'all'.padEnd(16)}                per payment ${total.toFixed(2).padStart(6)} ms   (two cores allow ${Math.round(2_000 / total)} payments/s at this cost)`);
+  } finally {
+    await choreography.stop();
+  }
+  if (cpuProfiles) console.log(`CPU profiles: ${profileDir}`);
+}
+
+/** CPU seconds each process spent during `work`, and how long it took. */
+async function cpuDuring(services: ReadonlyMap<number, string>, work: () => Promise<unknown>): Promise<{ usage: Map<string, number>; seconds: number }> {
+  const before = cpuSecondsByProcess(services);
+  const started = performance.now();
+  await work();
+  const elapsed = (performance.now() - started) / 1_000;
+  const after = cpuSecondsByProcess(services);
+  return { usage: new Map([...after].map(([name, cpu]) => [name, cpu - (before.get(name) ?? 0)])), seconds: elapsed };
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
