@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { PlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { createOrderedProducer } from '@ensemble/kafka';
-import { CreateOutbox1763780000000, DEFAULT_RELAY_OPTIONS, measureOutboxBacklog, OutboxRelay } from '@ensemble/outbox';
+import { DEFAULT_RELAY_OPTIONS, measureOutboxBacklog, OUTBOX_MIGRATIONS, OutboxRelay } from '@ensemble/outbox';
 import { createScratchDatabase, paymentCompletedEvent } from '@ensemble/testing';
 import { loadInfraConfig } from '../../infra/src/infra-config';
 import { kafkaToolsClasspath } from '../../infra/src/kafka-broker';
@@ -23,7 +23,7 @@ export interface RelayResult {
  * ProducerPerformance with records of the same size (the broker's limit here).
  */
 export async function measureRelay(config: PlatformConfig, kafka: Kafka, codec: EventCodec, events: number, batchSize = DEFAULT_RELAY_OPTIONS.batchSize): Promise<RelayResult> {
-  const database = await createScratchDatabase(config.databases.payments, 'bench_outbox', [CreateOutbox1763780000000]);
+  const database = await createScratchDatabase(config.databases.payments, 'bench_outbox', OUTBOX_MIGRATIONS);
   const admin = kafka.admin();
   await admin.connect();
   const topics = ['relay', 'bare', 'tool'].map((purpose) => `bench.${purpose}-${randomUUID().slice(0, 8)}`);

@@ -6,7 +6,7 @@ import { CreateProcessedEvents1763781000000, ProcessedEvent } from '@ensemble/in
 import { EventConsumerModule } from '@ensemble/event-consumer';
 import { MetricsModule } from '@ensemble/metrics';
 import { ReplayModule } from '@ensemble/replay';
-import { CreateOutbox1763780000000, OutboxEvent, OutboxModule } from '@ensemble/outbox';
+import { OUTBOX_MIGRATIONS, OutboxEvent, OutboxModule } from '@ensemble/outbox';
 import { Invoice } from './invoice.entity';
 import { InvoicesController } from './invoices.controller';
 import { CreateInvoices1763791000000 } from './migrations/1763791000000-create-invoices';
@@ -17,7 +17,7 @@ import { CreateInvoices1763791000000 } from './migrations/1763791000000-create-i
     ServiceDatabaseModule.forRoot({
       service: 'invoice',
       entities: [Invoice, ProcessedEvent, OutboxEvent],
-      migrations: [CreateOutbox1763780000000, CreateProcessedEvents1763781000000, CreateInvoices1763791000000],
+      migrations: [...OUTBOX_MIGRATIONS, CreateProcessedEvents1763781000000, CreateInvoices1763791000000],
     }),
     OutboxModule.forRoot({ service: 'invoice' }),
     EventConsumerModule.forRoot({ service: 'invoice' }),

@@ -3,7 +3,7 @@ import { PlatformConfigModule } from '@ensemble/config';
 import { ServiceDatabaseModule } from '@ensemble/database';
 import { HealthModule } from '@ensemble/health';
 import { MetricsModule } from '@ensemble/metrics';
-import { CreateOutbox1763780000000, OutboxEvent, OutboxModule } from '@ensemble/outbox';
+import { OUTBOX_MIGRATIONS, OutboxEvent, OutboxModule } from '@ensemble/outbox';
 import { IdempotencyRecord } from './idempotency-record.entity';
 import { CreatePayments1763790000000 } from './migrations/1763790000000-create-payments';
 import { Payment } from './payment.entity';
@@ -16,7 +16,7 @@ import { PaymentsService } from './payments.service';
     ServiceDatabaseModule.forRoot({
       service: 'payments',
       entities: [Payment, IdempotencyRecord, OutboxEvent],
-      migrations: [CreateOutbox1763780000000, CreatePayments1763790000000],
+      migrations: [...OUTBOX_MIGRATIONS, CreatePayments1763790000000],
     }),
     OutboxModule.forRoot({ service: 'payments' }),
     MetricsModule,

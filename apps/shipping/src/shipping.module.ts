@@ -6,7 +6,7 @@ import { CreateProcessedEvents1763781000000, ProcessedEvent } from '@ensemble/in
 import { EventConsumerModule } from '@ensemble/event-consumer';
 import { MetricsModule } from '@ensemble/metrics';
 import { ReplayModule } from '@ensemble/replay';
-import { CreateOutbox1763780000000, OutboxEvent, OutboxModule } from '@ensemble/outbox';
+import { OUTBOX_MIGRATIONS, OutboxEvent, OutboxModule } from '@ensemble/outbox';
 import { CreateShipments1763792000000 } from './migrations/1763792000000-create-shipments';
 import { Shipment } from './shipment.entity';
 import { ShipmentsController } from './shipments.controller';
@@ -17,7 +17,7 @@ import { ShipmentsController } from './shipments.controller';
     ServiceDatabaseModule.forRoot({
       service: 'shipping',
       entities: [Shipment, ProcessedEvent, OutboxEvent],
-      migrations: [CreateOutbox1763780000000, CreateProcessedEvents1763781000000, CreateShipments1763792000000],
+      migrations: [...OUTBOX_MIGRATIONS, CreateProcessedEvents1763781000000, CreateShipments1763792000000],
     }),
     OutboxModule.forRoot({ service: 'shipping' }),
     EventConsumerModule.forRoot({ service: 'shipping' }),

@@ -1,4 +1,4 @@
-export * from './migrations/1763780000000-create-outbox';
+export * from './migrations';
 export * from './outbox-backlog';
 export * from './outbox-contract';
 export * from './outbox-event.entity';

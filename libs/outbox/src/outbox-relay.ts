@@ -16,6 +16,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs: number;
   /** Published rows older than this are deleted. */
   retentionMs: number;
+  /** How often the relay counts the relays and takes or gives up lanes to hold its fair share. */
+  rebalanceIntervalMs: number;
   /** How often the holder of lane 0 deletes expired rows and checks for dead row versions. */
   maintenanceIntervalMs: number;
   /** Dead row versions in the outbox above which the relay vacuums it. */
@@ -28,6 +30,7 @@ const DRAIN_BATCHES = 20;
 export const DEFAULT_RELAY_OPTIONS: Omit<OutboxRelayOptions, 'databaseUrl'> = {
   batchSize: 500,
   pollIntervalMs: 1_000,
+  rebalanceIntervalMs: 1_000,
   retentionMs: 7 * 24 * 3_600_000,
   maintenanceIntervalMs: 10_000,
   vacuumThreshold: 10_000,
@@ -67,6 +70,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   private notified = false;
   private waiter?: () => void;
   private lastMaintenance = 0;
+  private lastRebalance = 0;
 
   constructor(
     private readonly options: OutboxRelayOptions,
@@ -144,8 +148,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
         await this.connect();
         attempt = 0;
         while (this.running) {
-          await this.leases!.rebalance();
-          this.emit('lanes', { held: this.leases!.held });
+          await this.rebalanceIfDue();
           const published = await this.relayPendingEvents();
           await this.maintainIfDue();
           if (published < this.options.batchSize) await this.waitForNotification();
@@ -168,9 +171,25 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     client.on('notification', () => this.wakeUp());
     await client.connect();
     this.client = client;
+    // Pending rows are read in index order (see the outbox_pending migration): a plain index scan marks
+    // the entries of published rows dead as it passes them; a bitmap scan, which the planner prefers
+    // for a small LIMIT, would visit them all again on every read until a vacuum.
+    await client.query('SET enable_bitmapscan = off');
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     this.leases = new LaneLeases(client);
     await this.leases.join();
+    this.lastRebalance = 0;
+  }
+
+  /**
+   * Takes free lanes or gives up lanes above the fair share, at most once per rebalance interval:
+   * counting the relays is a query of its own, too dear to make before every batch.
+   */
+  private async rebalanceIfDue(): Promise<void> {
+    if (Date.now() - this.lastRebalance < this.options.rebalanceIntervalMs) return;
+    this.lastRebalance = Date.now();
+    await this.leases!.rebalance();
+    this.emit('lanes', { held: this.leases!.held });
   }
 
   private async disconnect(): Promise<void> {

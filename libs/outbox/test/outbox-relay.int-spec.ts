@@ -5,7 +5,7 @@ import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { createKafka, createOrderedProducer } from '@ensemble/kafka';
 import { createScratchDatabase, paymentCompletedEvent, ScratchDatabase, TopicReader } from '@ensemble/testing';
-import { CreateOutbox1763780000000 } from '../src/migrations/1763780000000-create-outbox';
+import { OUTBOX_MIGRATIONS } from '../src/migrations';
 import { measureOutboxBacklog } from '../src/outbox-backlog';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay, OutboxRelayOptions } from '../src/outbox-relay';
 
@@ -26,7 +26,7 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
 
   beforeAll(async () => {
     // A database of this spec's own, so that no service's relay takes its rows.
-    database = await createScratchDatabase(config.databases.payments, 'outbox_spec', [CreateOutbox1763780000000]);
+    database = await createScratchDatabase(config.databases.payments, 'outbox_spec', OUTBOX_MIGRATIONS);
     db = new Client({ connectionString: database.url });
     await db.connect();
     const admin = kafka.admin();
@@ -48,7 +48,7 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
 
   function startRelay(options: Partial<OutboxRelayOptions> = {}): OutboxRelay {
     const producer = createOrderedProducer(kafka);
-    const relay = new OutboxRelay({ ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize: 50, pollIntervalMs: 200, ...options }, producer, codec);
+    const relay = new OutboxRelay({ ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize: 50, pollIntervalMs: 200, rebalanceIntervalMs: 50, ...options }, producer, codec);
     relays.push(relay);
     void relay.start();
     return relay;

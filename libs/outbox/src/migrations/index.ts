@@ -1,0 +1,5 @@
+import { CreateOutbox1763780000000 } from './1763780000000-create-outbox';
+import { OutboxPendingInSequenceOrder1763780100000 } from './1763780100000-outbox-pending-in-sequence-order';
+
+/** The outbox's migrations, in order, for the migrations list of each producing service. */
+export const OUTBOX_MIGRATIONS = [CreateOutbox1763780000000, OutboxPendingInSequenceOrder1763780100000];
