@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiError } from '@ensemble/http';
-import { EventOrigin, OutboxWriter } from '@ensemble/outbox';
+import { EventOrigin, insertIntoOutbox, OutboxWriter } from '@ensemble/outbox';
 import { IdempotencyRecord } from './idempotency-record.entity';
 import { Payment } from './payment.entity';
 import { PaymentRequest } from './payment-request';
@@ -22,47 +22,56 @@ export class PaymentsService {
   ) {}
 
   /**
-   * Records a completed payment and its PaymentCompleted event in one transaction, once per
-   * Idempotency-Key. Claiming the key comes first: a concurrent request with the same key waits on
+   * Records a completed payment and its PaymentCompleted event atomically, once per Idempotency-Key,
+   * in one statement: claiming the key, the payment and the outbox row are its parts, and the payment
+   * and the event are written only if the claim was. A concurrent request with the same key waits on
    * the claim until the first commits, then finds its payment instead of writing a second one.
    */
-  recordPayment(request: PaymentRequest, key: string, origin: Omit<EventOrigin, 'causationId'>): Promise<RecordedPayment> {
+  async recordPayment(request: PaymentRequest, key: string, origin: Omit<EventOrigin, 'causationId'>): Promise<RecordedPayment> {
     const fingerprint = requestFingerprint(request);
-    const paymentId = randomUUID();
-    return this.dataSource.transaction(async (manager) => {
-      const claimed = await manager.query(
-        `INSERT INTO idempotency_keys (key, request_fingerprint, payment_id) VALUES ($1, $2, $3)
-         ON CONFLICT (key) DO NOTHING RETURNING key`,
-        [key, fingerprint, paymentId],
-      );
-      if (claimed.length === 0) {
-        const earlier = await manager.findOneByOrFail(IdempotencyRecord, { key });
-        if (earlier.requestFingerprint !== fingerprint) {
-          throw new ApiError(
-            HttpStatus.CONFLICT,
-            'idempotency_key_reused',
-            `Idempotency-Key "${key}" was already used for a different request; use a new key for a new payment`,
-          );
-        }
-        return { payment: await manager.findOneByOrFail(Payment, { id: earlier.paymentId }), replayed: true };
-      }
-
-      const payment = manager.create(Payment, {
-        id: paymentId,
-        ...request,
-        completedAt: new Date(),
-        correlationId: origin.correlationId,
-      });
-      await manager.insert(Payment, payment);
-      await this.outbox.append(
-        manager,
-        'PaymentCompleted',
-        { type: 'Payment', id: payment.id },
-        { paymentId: payment.id, ...request, completedAt: payment.completedAt.getTime() },
+    const payment: Payment = { id: randomUUID(), ...request, completedAt: new Date(), correlationId: origin.correlationId };
+    const { rows: event } = this.outbox.prepare('PaymentCompleted', [
+      {
+        aggregate: { type: 'Payment', id: payment.id },
+        facts: { paymentId: payment.id, ...request, completedAt: payment.completedAt.getTime() },
         origin,
+      },
+    ]);
+    const recorded: unknown[] = await this.dataSource.query(
+      `WITH claim AS (
+         INSERT INTO idempotency_keys (key, request_fingerprint, payment_id) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO NOTHING RETURNING payment_id
+       ), payment AS (
+         INSERT INTO payments (id, customer_id, customer_email, amount_minor, currency, items, shipping_address, completed_at, correlation_id)
+         SELECT payment_id, $4, $5, $6, $7, $8, $9, $10, $11 FROM claim RETURNING id
+       ), announced AS (${insertIntoOutbox('$12', 'payment')})
+       SELECT id FROM payment`,
+      [
+        key,
+        fingerprint,
+        payment.id,
+        payment.customerId,
+        payment.customerEmail,
+        payment.amountMinor,
+        payment.currency,
+        JSON.stringify(payment.items),
+        JSON.stringify(payment.shippingAddress),
+        payment.completedAt,
+        payment.correlationId,
+        event,
+      ],
+    );
+    if (recorded.length === 1) return { payment, replayed: false };
+
+    const earlier = await this.dataSource.manager.findOneByOrFail(IdempotencyRecord, { key });
+    if (earlier.requestFingerprint !== fingerprint) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'idempotency_key_reused',
+        `Idempotency-Key "${key}" was already used for a different request; use a new key for a new payment`,
       );
-      return { payment, replayed: false };
-    });
+    }
+    return { payment: await this.findPayment(earlier.paymentId), replayed: true };
   }
 
   async findPayment(id: string): Promise<Payment> {

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ServiceName } from '@ensemble/config';
 import { EventCatalogue, EventType, EventTypes } from '@ensemble/events';
-import { OutboxEvent } from './outbox-event.entity';
 import { childTraceparent } from './trace-context';
 
 /** Where an event sits in the conversation between services: what it belongs to and what caused it. */
@@ -16,6 +14,32 @@ export interface EventOrigin {
 
 export type EventFacts<T extends EventType> = Omit<EventTypes[T], 'envelope'>;
 
+/** One event to append: what it is about, its facts, and where it sits in the conversation. */
+export interface EventEntry<T extends EventType> {
+  aggregate: { type: string; id: string };
+  facts: EventFacts<T>;
+  origin: EventOrigin;
+}
+
+/** Outbox rows as one JSON array, the single parameter of {@link insertIntoOutbox}. */
+export interface PreparedEvents<T extends EventType> {
+  events: Array<EventTypes[T]>;
+  rows: string;
+}
+
+/**
+ * An INSERT of the outbox rows passed as one JSON array in `rowsParameter` (e.g. `$1`). With
+ * `onlyWith`, the name of a common table expression of the caller's statement, the rows are written
+ * only if that expression yields a row: the event exists exactly when the change it announces does.
+ */
+export function insertIntoOutbox(rowsParameter: string, onlyWith?: string): string {
+  return `INSERT INTO outbox (id, aggregate_type, aggregate_id, event_type, topic, payload, headers)
+    SELECT id, aggregate_type, aggregate_id, event_type, topic, payload, headers
+      FROM jsonb_to_recordset(${rowsParameter}::jsonb)
+        AS row (id uuid, aggregate_type text, aggregate_id text, event_type text, topic text, payload jsonb, headers jsonb)
+     ${onlyWith ? `WHERE EXISTS (SELECT FROM ${onlyWith})` : ''}`;
+}
+
 /**
  * Appends events to the outbox inside the caller's transaction, so that the event exists if and only
  * if the change it announces was committed. Publishing is the relay's job.
@@ -26,25 +50,21 @@ export class OutboxWriter {
     private readonly catalogue: EventCatalogue,
   ) {}
 
-  append<T extends EventType>(
-    manager: EntityManager,
-    eventType: T,
-    aggregate: { type: string; id: string },
-    facts: EventFacts<T>,
-    origin: EventOrigin,
-  ): Promise<EventTypes[T]> {
-    return this.appendAll(manager, eventType, [{ aggregate, facts, origin }]).then(([event]) => event);
+  /** Appends several events of one type in a single statement. */
+  async appendAll<T extends EventType>(manager: EntityManager, eventType: T, entries: Array<EventEntry<T>>): Promise<Array<EventTypes[T]>> {
+    const { events, rows } = this.prepare(eventType, entries);
+    if (events.length > 0) await manager.query(insertIntoOutbox('$1'), [rows]);
+    return events;
   }
 
-  /** Appends several events of one type in a single statement. */
-  async appendAll<T extends EventType>(
-    manager: EntityManager,
-    eventType: T,
-    entries: Array<{ aggregate: { type: string; id: string }; facts: EventFacts<T>; origin: EventOrigin }>,
-  ): Promise<Array<EventTypes[T]>> {
+  /**
+   * The events, envelopes and headers included, and their outbox rows, for a caller that writes them
+   * in a statement of its own with {@link insertIntoOutbox}.
+   */
+  prepare<T extends EventType>(eventType: T, entries: Array<EventEntry<T>>): PreparedEvents<T> {
     const { topic } = this.catalogue.get(eventType);
     const events: Array<EventTypes[T]> = [];
-    const rows: Array<Partial<OutboxEvent>> = [];
+    const rows: object[] = [];
     for (const { aggregate, facts, origin } of entries) {
       const envelope = {
         eventId: randomUUID(),
@@ -64,17 +84,8 @@ export class OutboxWriter {
       };
       if (envelope.causationId) headers['causation-id'] = envelope.causationId;
       events.push(event);
-      rows.push({
-        id: envelope.eventId,
-        aggregateType: aggregate.type,
-        aggregateId: aggregate.id,
-        eventType,
-        topic,
-        payload: event as unknown as Record<string, unknown>,
-        headers,
-      });
+      rows.push({ id: envelope.eventId, aggregate_type: aggregate.type, aggregate_id: aggregate.id, event_type: eventType, topic, payload: event, headers });
     }
-    if (rows.length > 0) await manager.insert(OutboxEvent, rows as Array<QueryDeepPartialEntity<OutboxEvent>>);
-    return events;
+    return { events, rows: JSON.stringify(rows) };
   }
 }
