@@ -11,6 +11,20 @@ export interface ServiceDatabaseOptions {
 }
 
 /**
+ * The pool's size, and the lock timeout of every session in it: a transaction that waits longer for
+ * a lock fails (and a consumer retries it) instead of stalling a partition or a request. Set for
+ * the session when it connects, so that no transaction spends a round trip on `SET LOCAL`.
+ */
+function databaseSessionSettings() {
+  const settings = parseEnvironment({
+    // Five services share one server (max_connections is 100 by default) with relays, the registry and tools.
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  });
+  return { max: settings.DATABASE_POOL_SIZE, options: `-c lock_timeout=${settings.DATABASE_LOCK_TIMEOUT_MS}` };
+}
+
+/**
  * A service's own PostgreSQL database, at its `<SERVICE>_DATABASE_URL`. The schema comes only from
  * migrations, run at start-up; TypeORM never synchronises it.
  */
@@ -28,8 +42,7 @@ export class ServiceDatabaseModule {
         migrationsRun: true,
         migrationsTableName: 'migrations',
         synchronize: false,
-        // Five services share one server (max_connections is 100 by default) with relays, the registry and tools.
-        extra: { max: parseEnvironment({ DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10) }).DATABASE_POOL_SIZE },
+        extra: databaseSessionSettings(),
       }),
     });
   }

@@ -8,8 +8,6 @@ export interface ConsumerSettings {
   attempts: number;
   /** Delay before each round through the retry topic; after the last round the record is dead-lettered. */
   retryDelaysMs: number[];
-  /** A transaction waiting longer than this for a lock fails (and is retried) instead of stalling the partition. */
-  lockTimeoutMs: number;
   partitionsConsumedConcurrently: number;
 }
 
@@ -24,7 +22,6 @@ export function loadConsumerSettings(env: Record<string, string | undefined> = p
       CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
       CONSUMER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
       CONSUMER_RETRY_DELAYS_MS: delays.default([1_000, 10_000, 60_000]),
-      CONSUMER_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
       CONSUMER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
     },
     env,
@@ -33,7 +30,6 @@ export function loadConsumerSettings(env: Record<string, string | undefined> = p
     batchSize: parsed.CONSUMER_BATCH_SIZE,
     attempts: parsed.CONSUMER_ATTEMPTS,
     retryDelaysMs: parsed.CONSUMER_RETRY_DELAYS_MS,
-    lockTimeoutMs: parsed.CONSUMER_LOCK_TIMEOUT_MS,
     partitionsConsumedConcurrently: parsed.CONSUMER_PARTITIONS_CONCURRENTLY,
   };
 }

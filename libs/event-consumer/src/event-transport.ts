@@ -232,7 +232,6 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   applyEvents(records: DeliveredRecord[], target: ApplyTarget = {}): Promise<void> {
     const processedId = (event: EnsembleEvent) => (target.rebuild ? causeOf(event) : event.envelope.eventId);
     return this.options.dataSource.transaction(async (manager) => {
-      await manager.query(`SET LOCAL lock_timeout = ${this.options.settings.lockTimeoutMs}`);
       if (target.schema) await manager.query(`SET LOCAL search_path TO ${quoteIdentifier(target.schema)}`);
       const fresh = await recordProcessed(
         manager,

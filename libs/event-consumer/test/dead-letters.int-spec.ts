@@ -23,7 +23,7 @@ function paymentCompleted(customerId: string): PaymentCompleted {
 describe('records that cannot be processed go to the dead-letter topic without holding the others back', () => {
   // Quick retries, so that a failing record reaches the dead-letter topic in about a second.
   const choreography = new Choreography(
-    { CONSUMER_ATTEMPTS: '2', CONSUMER_RETRY_DELAYS_MS: '200,200', CONSUMER_LOCK_TIMEOUT_MS: '300' },
+    { CONSUMER_ATTEMPTS: '2', CONSUMER_RETRY_DELAYS_MS: '200,200', DATABASE_LOCK_TIMEOUT_MS: '300' },
     3120,
   );
   const run = randomUUID().slice(0, 8);
