@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { preparedQuery } from '@ensemble/database';
 import { TransactionBuffer } from '@ensemble/event-consumer';
 import { PaymentCompleted } from '@ensemble/events';
 
@@ -36,7 +37,9 @@ export class ProfileChanges implements TransactionBuffer {
     const profiles = [...this.changes.values()].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
     if (profiles.length === 0) return;
     // The email kept is the one of the latest payment, whichever transaction saw it.
-    await manager.query(
+    await preparedQuery(
+      manager,
+      'crm-upsert-profiles',
       `INSERT INTO customer_profiles AS profile (customer_id, email, payment_count, first_payment_at, last_payment_at)
        SELECT customer_id, email, payments, to_timestamp(first / 1000.0), to_timestamp(last / 1000.0)
          FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS t(customer_id, email, payments, first, last)
@@ -50,7 +53,9 @@ export class ProfileChanges implements TransactionBuffer {
     const values = profiles.flatMap((profile) =>
       [...profile.lifetimeMinor].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ customerId: profile.customerId, currency, amount })),
     );
-    await manager.query(
+    await preparedQuery(
+      manager,
+      'crm-upsert-lifetime-values',
       `INSERT INTO customer_lifetime_values AS value (customer_id, currency, amount_minor)
        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
        ON CONFLICT (customer_id, currency) DO UPDATE SET amount_minor = value.amount_minor + EXCLUDED.amount_minor`,

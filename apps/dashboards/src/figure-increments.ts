@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { preparedQuery } from '@ensemble/database';
 import { TransactionBuffer } from '@ensemble/event-consumer';
 import { ALL_TIME, Metric, minuteOf } from './dashboard-figure.entity';
 
@@ -26,7 +27,9 @@ export class FigureIncrements implements TransactionBuffer {
       (a, b) => a.minute - b.minute || a.metric.localeCompare(b.metric) || a.currency.localeCompare(b.currency),
     );
     if (rows.length === 0) return;
-    await manager.query(
+    await preparedQuery(
+      manager,
+      'dashboards-add-figures',
       `INSERT INTO dashboard_figures AS figure (minute, metric, currency, count, amount_minor)
        SELECT to_timestamp(minute / 1000.0), metric, currency, count, amount_minor
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS t(minute, metric, currency, count, amount_minor)

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { preparedQuery } from '@ensemble/database';
 import { TransactionBuffer } from '@ensemble/event-consumer';
 import { PaymentCompleted } from '@ensemble/events';
 import { EventOrigin, OutboxWriter } from '@ensemble/outbox';
@@ -28,7 +29,9 @@ export class InvoicesToIssue implements TransactionBuffer {
     const issued: Array<{ invoice: Invoice; origin: EventOrigin }> = [];
     // Years in ascending order, so that concurrent transactions lock their rows in the same order.
     for (const [year, entries] of [...byYear].sort(([a], [b]) => a - b)) {
-      const [{ last_number: last }] = await manager.query(
+      const [{ last_number: last }] = await preparedQuery<{ last_number: number }>(
+        manager,
+        'invoice-reserve-numbers',
         `INSERT INTO invoice_number_sequences AS sequence (year, last_number) VALUES ($1, $2)
          ON CONFLICT (year) DO UPDATE SET last_number = sequence.last_number + EXCLUDED.last_number
          RETURNING last_number`,
@@ -48,7 +51,27 @@ export class InvoicesToIssue implements TransactionBuffer {
         issued.push({ invoice, origin });
       });
     }
-    await manager.insert(Invoice, issued.map(({ invoice }) => invoice));
+    await preparedQuery(
+      manager,
+      'invoice-insert',
+      `INSERT INTO invoices (id, number, payment_id, customer_id, lines, total_minor, currency, issued_at)
+       SELECT id, number, payment_id, customer_id, lines, total_minor, currency, issued_at
+         FROM jsonb_to_recordset($1::jsonb) AS row (id uuid, number text, payment_id uuid, customer_id text, lines jsonb, total_minor bigint, currency text, issued_at timestamptz)`,
+      [
+        JSON.stringify(
+          issued.map(({ invoice }) => ({
+            id: invoice.id,
+            number: invoice.number,
+            payment_id: invoice.paymentId,
+            customer_id: invoice.customerId,
+            lines: invoice.lines,
+            total_minor: invoice.totalMinor,
+            currency: invoice.currency,
+            issued_at: invoice.issuedAt,
+          })),
+        ),
+      ],
+    );
     await this.outbox.appendAll(
       manager,
       'InvoiceIssued',

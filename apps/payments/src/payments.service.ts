@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { preparedQuery } from '@ensemble/database';
 import { ApiError } from '@ensemble/http';
 import { EventOrigin, insertIntoOutbox, OutboxWriter } from '@ensemble/outbox';
 import { IdempotencyRecord } from './idempotency-record.entity';
@@ -37,7 +38,9 @@ export class PaymentsService {
         origin,
       },
     ]);
-    const recorded: unknown[] = await this.dataSource.query(
+    const recorded = await preparedQuery(
+      this.dataSource,
+      'payments-record',
       `WITH claim AS (
          INSERT INTO idempotency_keys (key, request_fingerprint, payment_id) VALUES ($1, $2, $3)
          ON CONFLICT (key) DO NOTHING RETURNING payment_id

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { preparedQuery } from '@ensemble/database';
 
 export interface DeliveredEvent {
   eventId: string;
@@ -14,7 +15,9 @@ export interface DeliveredEvent {
  */
 export async function recordProcessed(manager: EntityManager, events: DeliveredEvent[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
-  const rows: Array<{ event_id: string }> = await manager.query(
+  const rows = await preparedQuery<{ event_id: string }>(
+    manager,
+    'inbox-record-processed',
     `INSERT INTO processed_events (event_id, topic, partition, "offset")
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bigint[])
      ON CONFLICT (event_id) DO NOTHING

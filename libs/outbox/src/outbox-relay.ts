@@ -116,7 +116,11 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
       const topicMessages = await this.toTopicMessages(rows);
       if (inFlight) {
         await inFlight.sent;
-        await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [inFlight.rows.map((row) => row.id)]);
+        await client.query({
+          name: 'outbox-mark-published',
+          text: 'UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])',
+          values: [inFlight.rows.map((row) => row.id)],
+        });
         this.emit('published', { count: inFlight.rows.length, durationMs: Date.now() - inFlight.started });
         published += inFlight.rows.length;
         inFlight = undefined;
@@ -132,12 +136,13 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   }
 
   private async readPending(client: Client, lanes: number[], inFlight: PendingRow[]): Promise<PendingRow[]> {
-    const { rows } = await client.query<PendingRow>(
-      `SELECT id, topic, aggregate_id, event_type, payload, headers FROM outbox
-        WHERE published_at IS NULL AND lane = ANY($1::smallint[]) AND id <> ALL($3::uuid[])
-        ORDER BY sequence LIMIT $2`,
-      [lanes, this.options.batchSize, inFlight.map((row) => row.id)],
-    );
+    const { rows } = await client.query<PendingRow>({
+      name: 'outbox-read-pending',
+      text: `SELECT id, topic, aggregate_id, event_type, payload, headers FROM outbox
+              WHERE published_at IS NULL AND lane = ANY($1::smallint[]) AND id <> ALL($3::uuid[])
+              ORDER BY sequence LIMIT $2`,
+      values: [lanes, this.options.batchSize, inFlight.map((row) => row.id)],
+    });
     return rows;
   }
 

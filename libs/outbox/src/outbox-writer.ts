@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { ServiceName } from '@ensemble/config';
+import { preparedQuery } from '@ensemble/database';
 import { EventCatalogue, EventType, EventTypes } from '@ensemble/events';
 import { childTraceparent } from './trace-context';
 
@@ -53,7 +54,7 @@ export class OutboxWriter {
   /** Appends several events of one type in a single statement. */
   async appendAll<T extends EventType>(manager: EntityManager, eventType: T, entries: Array<EventEntry<T>>): Promise<Array<EventTypes[T]>> {
     const { events, rows } = this.prepare(eventType, entries);
-    if (events.length > 0) await manager.query(insertIntoOutbox('$1'), [rows]);
+    if (events.length > 0) await preparedQuery(manager, 'outbox-insert', insertIntoOutbox('$1'), [rows]);
     return events;
   }
 
