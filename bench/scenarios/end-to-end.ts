@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { CONSUMING_SERVICES, PlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { createOrderedProducer } from '@ensemble/kafka';
-import { Choreography, paymentBody, paymentCompletedEvent, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
+import { Choreography, paymentBody, paymentCompletedEvent, postJson, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
 import { startNaiveDualWrite, NAIVE_TOPIC } from '../baselines/naive-dual-write';
 import { processUsage, resetPeakRss } from '../machine';
 import { atRate } from '../pace';
@@ -126,12 +126,7 @@ export async function measureNaiveDualWrite(config: PlatformConfig, kafka: Kafka
   await atRate(rate * seconds, rate, async (index) => {
     const id = randomUUID();
     sentAt.set(id, performance.now());
-    const response = await fetch(`${naive.url}/payments`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ id, amountMinor: 1_000 + index, currency: 'EUR' }),
-    });
-    await response.json();
+    await postJson(`${naive.url}/payments`, { id, amountMinor: 1_000 + index, currency: 'EUR' });
   });
   while (receivedAt.size < sentAt.size) await new Promise((resolve) => setTimeout(resolve, 20));
   await consumer.disconnect();

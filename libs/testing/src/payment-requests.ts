@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PaymentCompleted } from '@ensemble/events';
+import { JsonResponse, postJson } from './post-json';
 
 /** A valid POST /payments body; `seed` varies the customer and amounts. */
 export function paymentBody(seed = 1) {
@@ -15,13 +16,8 @@ export function paymentBody(seed = 1) {
   };
 }
 
-export async function postPayment(baseUrl: string, body: unknown, key: string = randomUUID(), headers: Record<string, string> = {}) {
-  const response = await fetch(`${baseUrl}/payments`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key, ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+export function postPayment(baseUrl: string, body: unknown, key: string = randomUUID(), headers: Record<string, string> = {}): Promise<JsonResponse> {
+  return postJson(`${baseUrl}/payments`, body, { 'Idempotency-Key': key, ...headers });
 }
 
 /**
