@@ -46,7 +46,7 @@ export function processUsage(pid: number): { peakRssMb: number; cpuSeconds: numb
 
 /**
  * CPU seconds so far of every process on the path, by name: the given ones (pid -> name), Kafka, the
- * schema registry, PostgreSQL (all its processes together) and this process.
+ * schema registry, PostgreSQL (all its processes together, ended sessions included) and this process.
  */
 export function cpuSecondsByProcess(named: ReadonlyMap<number, string>): Map<string, number> {
   const totals = new Map<string, number>();
@@ -63,7 +63,9 @@ export function cpuSecondsByProcess(named: ReadonlyMap<number, string>): Map<str
         (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres' ? 'postgresql' : undefined);
       if (!name) continue;
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-      totals.set(name, (totals.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      // utime + stime, and cutime + cstime: the CPU of children it has reaped, such as PostgreSQL's ended sessions.
+      const ticks = fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
+      totals.set(name, (totals.get(name) ?? 0) + ticks / 100);
     } catch {
       // The process ended while being read.
     }

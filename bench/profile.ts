@@ -34,20 +34,25 @@ async function main(): Promise<void> {
     await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);
     const services = new Map([...choreography.processes].map(([service, process]) => [process.pid, service as string]));
     const idle = await cpuDuring(services, () => sleep(IDLE_SECONDS * 1_000));
-    let failed = 0;
+    const failures = new Map<string, number>();
     let achieved = 0;
     let caughtUpMs = 0;
     const loaded = await cpuDuring(services, async () => {
       achieved = await atRate(rate * seconds, rate, async (index) => {
-        const response = await postPayment(choreography.url('payments'), paymentBody(index)).catch(() => undefined);
-        if (response?.status !== 201) failed++;
+        const outcome = await postPayment(choreography.url('payments'), paymentBody(index)).then(
+          (response) => (response.status === 201 ? undefined : `HTTP ${response.status}`),
+          (error: Error & { code?: string }) => error.code ?? error.message,
+        );
+        if (outcome) failures.set(outcome, (failures.get(outcome) ?? 0) + 1);
       });
       const lastPost = Date.now();
       await waitUntilCaughtUp(kafka, CONSUMING_SERVICES, 600_000);
       caughtUpMs = Date.now() - lastPost;
     });
+    const failed = [...failures.values()].reduce((sum, count) => sum + count, 0);
     const payments = rate * seconds - failed;
-    console.log(`${payments} payments at ${rate}/s (achieved ${achieved.toFixed(0)}/s, ${failed} failed), consumers caught up ${caughtUpMs} ms after the last POST`);
+    const failedText = failed ? `${failed} failed: ${[...failures].map(([outcome, count]) => `${count} ${outcome}`).join(', ')}` : 'none failed';
+    console.log(`${payments} payments at ${rate}/s (achieved ${achieved.toFixed(0)}/s, ${failedText}), consumers caught up ${caughtUpMs} ms after the last POST`);
     console.log(`CPU ms per second idle (${IDLE_SECONDS} s before), and per payment beyond idle:`);
     const rows = [...loaded.usage].map(([name, cpu]) => {
       const idlePerSecond = (idle.usage.get(name) ?? 0) / idle.seconds;
