@@ -100,8 +100,9 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
    * Publishes from the held lanes, batch after batch, until a read comes back short (or after
    * {@link DRAIN_BATCHES} batches, so that lanes can be rebalanced); returns how many rows it published.
    * The next batch is read and encoded while the current one is in flight, leaving out the rows in
-   * flight; it is sent only once the current one is acknowledged and marked, so each lane still
-   * reaches Kafka in sequence order.
+   * flight; it is sent once the current one is acknowledged, so each lane still reaches Kafka in
+   * sequence order, and the acknowledged batch is marked published while the next is in flight. A
+   * failure before a mark leaves that batch and the ones after it unmarked: they are sent again, in order.
    */
   async relayPendingEvents(): Promise<number> {
     const client = this.client;
@@ -114,22 +115,23 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
       const rows: PendingRow[] = more ? await this.readPending(client, lanes, inFlight?.rows ?? []) : [];
       more = rows.length === this.options.batchSize && batch < DRAIN_BATCHES;
       const topicMessages = await this.toTopicMessages(rows);
-      if (inFlight) {
-        await inFlight.sent;
+      const acknowledged = inFlight;
+      if (acknowledged) await acknowledged.sent;
+      inFlight = undefined;
+      if (rows.length > 0) {
+        const sent = this.producer.sendBatch({ acks: -1, topicMessages });
+        // Awaited in the next round; this only keeps a failure meanwhile from going unhandled.
+        sent.catch(() => undefined);
+        inFlight = { rows, sent, started: Date.now() };
+      }
+      if (acknowledged) {
         await client.query({
           name: 'outbox-mark-published',
           text: 'UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])',
-          values: [inFlight.rows.map((row) => row.id)],
+          values: [acknowledged.rows.map((row) => row.id)],
         });
-        this.emit('published', { count: inFlight.rows.length, durationMs: Date.now() - inFlight.started });
-        published += inFlight.rows.length;
-        inFlight = undefined;
-      }
-      if (rows.length > 0) {
-        const sent = this.producer.sendBatch({ acks: -1, topicMessages });
-        // Awaited in the next round; this only keeps a failure during that round's read from going unhandled meanwhile.
-        sent.catch(() => undefined);
-        inFlight = { rows, sent, started: Date.now() };
+        this.emit('published', { count: acknowledged.rows.length, durationMs: Date.now() - acknowledged.started });
+        published += acknowledged.rows.length;
       }
     }
     return published;
