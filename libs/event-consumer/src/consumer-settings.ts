@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { parseEnvironment } from '@ensemble/config';
 
 export interface ConsumerSettings {
-  /** Records applied per transaction, in partition order. */
+  /**
+   * Records applied per transaction, in partition order. On a 20,000-record backlog, CRM applied
+   * 27,600 to 30,600 a second in transactions of 200, and 37,300 to 38,300 in transactions of 1,000.
+   */
   batchSize: number;
   /** Tries of a failing batch in place, with backoff, before its records are tried one by one and rerouted. */
   attempts: number;
@@ -19,7 +22,7 @@ const delays = z
 export function loadConsumerSettings(env: Record<string, string | undefined> = process.env): ConsumerSettings {
   const parsed = parseEnvironment(
     {
-      CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
+      CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
       CONSUMER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
       CONSUMER_RETRY_DELAYS_MS: delays.default([1_000, 10_000, 60_000]),
       CONSUMER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
