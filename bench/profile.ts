@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
 import { createKafka } from '@ensemble/kafka';
-import { Choreography, paymentBody, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
+import { Choreography, waitUntilCaughtUp } from '@ensemble/testing';
 import { cpuSecondsByProcess } from './machine';
-import { atRate } from './pace';
+import { describeFailures, PaymentLoad, postPaymentsAtRate } from './payment-load';
 
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -34,25 +34,17 @@ async function main(): Promise<void> {
     await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);
     const services = new Map([...choreography.processes].map(([service, process]) => [process.pid, service as string]));
     const idle = await cpuDuring(services, () => sleep(IDLE_SECONDS * 1_000));
-    const failures = new Map<string, number>();
-    let achieved = 0;
+    let load: PaymentLoad | undefined;
     let caughtUpMs = 0;
     const loaded = await cpuDuring(services, async () => {
-      achieved = await atRate(rate * seconds, rate, async (index) => {
-        const outcome = await postPayment(choreography.url('payments'), paymentBody(index)).then(
-          (response) => (response.status === 201 ? undefined : `HTTP ${response.status}`),
-          (error: Error & { code?: string }) => error.code ?? error.message,
-        );
-        if (outcome) failures.set(outcome, (failures.get(outcome) ?? 0) + 1);
-      });
+      load = await postPaymentsAtRate(choreography.url('payments'), rate, seconds);
       const lastPost = Date.now();
       await waitUntilCaughtUp(kafka, CONSUMING_SERVICES, 600_000);
       caughtUpMs = Date.now() - lastPost;
     });
-    const failed = [...failures.values()].reduce((sum, count) => sum + count, 0);
+    const { achievedRate, failed } = load!;
     const payments = rate * seconds - failed;
-    const failedText = failed ? `${failed} failed: ${[...failures].map(([outcome, count]) => `${count} ${outcome}`).join(', ')}` : 'none failed';
-    console.log(`${payments} payments at ${rate}/s (achieved ${achieved.toFixed(0)}/s, ${failedText}), consumers caught up ${caughtUpMs} ms after the last POST`);
+    console.log(`${payments} payments at ${rate}/s (achieved ${achievedRate.toFixed(0)}/s, ${describeFailures(load!) || 'none failed'}), consumers caught up ${caughtUpMs} ms after the last POST`);
     console.log(`CPU ms per second idle (${IDLE_SECONDS} s before), and per payment beyond idle:`);
     const rows = [...loaded.usage].map(([name, cpu]) => {
       const idlePerSecond = (idle.usage.get(name) ?? 0) / idle.seconds;

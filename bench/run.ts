@@ -18,6 +18,7 @@ import { measureConsumer } from './scenarios/consumers';
 import { measureBareRoundTrip, measureNaiveDualWrite, measureOurs, RateResult } from './scenarios/end-to-end';
 import { measureRelay } from './scenarios/relay';
 import { measureReplay } from './scenarios/replay';
+import { describeFailures } from './payment-load';
 import { formatLatency } from './statistics';
 
 const quick = process.argv.includes('--quick');
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     for (const rate of plan.rates) {
       const result = await measureOurs(config, kafka, choreography, rate, plan.seconds, rate === BASELINE_RATE);
       rates.push(result);
-      console.log(`  ${String(rate).padStart(5)}/s  achieved ${String(result.achievedRate).padStart(4)}/s  ${result.sustained ? 'sustained' : 'NOT sustained'}${result.failed ? ` (${result.failed} POSTs failed)` : ''}   ${formatLatency(result.allFour)}`);
+      console.log(`  ${String(rate).padStart(5)}/s  achieved ${String(result.achievedRate).padStart(4)}/s  ${result.sustained ? 'sustained' : 'NOT sustained'}${result.failed ? ` (${describeFailures(result)})` : ''}   ${formatLatency(result.allFour)}`);
       // Rates up to the baseline's always run (scenario 5 and the ratios need it); above it, the first one missed ends the climb.
       if (!result.sustained && rate >= BASELINE_RATE) break;
     }

@@ -4,9 +4,10 @@ import { Client } from 'pg';
 import { CONSUMING_SERVICES, PlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { createOrderedProducer } from '@ensemble/kafka';
-import { Choreography, paymentBody, paymentCompletedEvent, postJson, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
+import { Choreography, paymentCompletedEvent, postJson, waitUntilCaughtUp } from '@ensemble/testing';
 import { startNaiveDualWrite, NAIVE_TOPIC } from '../baselines/naive-dual-write';
 import { processUsage, resetPeakRss } from '../machine';
+import { PaymentLoad, postPaymentsAtRate } from '../payment-load';
 import { atRate } from '../pace';
 import { Latency, latencyOf } from '../statistics';
 
@@ -17,6 +18,7 @@ export interface RateResult {
   achievedRate: number;
   /** POSTs that did not get a 201 (refused, reset or timed out); the latencies are those of the others. */
   failed: number;
+  failures: PaymentLoad['failures'];
   /** Posting kept up with the target (95% or more), no POST failed, and every consumer caught up within 10 s of the last POST. */
   sustained: boolean;
   allFour: Latency;
@@ -36,17 +38,10 @@ export async function measureOurs(config: PlatformConfig, kafka: Kafka, choreogr
   if (sampleResources) for (const process of choreography.processes.values()) resetPeakRss(process.pid);
   const before = new Map([...choreography.processes].map(([service, process]) => [service, processUsage(process.pid)]));
   const sentAt = new Map<string, number>();
-  let failed = 0;
-  const achievedRate = await atRate(rate * seconds, rate, async (index) => {
-    const sent = Date.now();
-    // An overloaded service may reset connections: that is a figure of the run, not the end of it.
-    const response = await postPayment(choreography.url('payments'), paymentBody(index)).catch(() => undefined);
-    if (response?.status === 201) sentAt.set(response.body.id, sent);
-    else failed++;
-  });
+  const load = await postPaymentsAtRate(choreography.url('payments'), rate, seconds, (paymentId, at) => sentAt.set(paymentId, at));
   const caughtUp = await waitUntilCaughtUp(kafka, CONSUMERS, 10_000).then(() => true, () => false);
   if (!caughtUp) await waitUntilCaughtUp(kafka, CONSUMERS, 600_000);
-  const sustained = caughtUp && failed === 0 && achievedRate >= 0.95 * rate;
+  const sustained = caughtUp && load.failed === 0 && load.achievedRate >= 0.95 * rate;
   const resources = sampleResources
     ? Object.fromEntries(
         [...choreography.processes].map(([service, process]) => {
@@ -67,8 +62,9 @@ export async function measureOurs(config: PlatformConfig, kafka: Kafka, choreogr
   await Promise.all(Object.values(databases).map((database) => database.end()));
   return {
     targetRate: rate,
-    achievedRate: Math.round(achievedRate),
-    failed,
+    achievedRate: Math.round(load.achievedRate),
+    failed: load.failed,
+    failures: load.failures,
     sustained,
     allFour: latencyOf(ids.map((id) => Math.max(...CONSUMERS.map((service) => appliedAt.get(service)!.get(id)!)) - sentAt.get(id)!)),
     perConsumer: Object.fromEntries(CONSUMERS.map((service) => [service, latencyOf(ids.map((id) => appliedAt.get(service)!.get(id)! - sentAt.get(id)!))])),

@@ -5,7 +5,13 @@ import { Agent, request } from 'node:http';
  * opened a connection for every request still in flight overflowed the service's accept queue when it
  * fell behind (thousands of connections, answered with resets) instead of measuring its queue.
  */
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+const agent = new Agent({
+  keepAlive: true,
+  maxSockets: 64,
+  // Node lets an idle socket go a second before the server's announced keep-alive timeout only when the
+  // agent has a timeout of its own; without one a socket idle for 5 s could be reused as the server closed it.
+  timeout: 60_000,
+});
 
 export interface JsonResponse {
   status: number;
