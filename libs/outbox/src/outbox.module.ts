@@ -55,6 +55,7 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     relay.on('failed', ({ error, attempt, retryInMs }) =>
       this.logger.warn(`attempt ${attempt} failed, retrying in ${retryInMs} ms: ${error.message}`),
     );
+    relay.on('maintenanceFailed', ({ error }) => this.logger.warn(`maintenance failed, trying again in its next interval: ${error.message}`));
     relay.on('maintained', ({ deleted, vacuumed }) =>
       this.logger.log(`deleted ${deleted} published rows past retention; ${vacuumed ? `vacuumed ${vacuumed} dead row versions` : 'no vacuum needed'}`),
     );
