@@ -12,6 +12,8 @@ const HEADER_LENGTH = 5; // magic byte + 4-byte big-endian schema id
  */
 export class EventCodec {
   private readonly schemaIds = new Map<string, Promise<number>>();
+  /** Writer schemas being fetched, by id: records decoded at once share one request and one parse of the schema. */
+  private readonly writerSchemas = new Map<number, Promise<unknown>>();
 
   constructor(
     private readonly registry: SchemaRegistry,
@@ -41,7 +43,7 @@ export class EventCodec {
     }
     const schemaId = value.readInt32BE(1);
     try {
-      await this.registry.getSchema(schemaId);
+      await this.writerSchema(schemaId);
     } catch (error) {
       // A registry that does not answer is a transient failure, not a property of the record.
       if ((error as { status?: number }).status === 404) {
@@ -57,6 +59,20 @@ export class EventCodec {
         `body does not match schema id ${schemaId}: ${(error as Error).message}`,
       );
     }
+  }
+
+  /**
+   * The registry client caches a schema once fetched, but each decode that starts before then fetches
+   * and parses it again: a consumer starting on a backlog did so for every record of its first chunk.
+   */
+  private writerSchema(schemaId: number): Promise<unknown> {
+    let schema = this.writerSchemas.get(schemaId);
+    if (!schema) {
+      schema = this.registry.getSchema(schemaId);
+      schema.catch(() => this.writerSchemas.delete(schemaId));
+      this.writerSchemas.set(schemaId, schema);
+    }
+    return schema;
   }
 
   private schemaId(eventType: EventType): Promise<number> {
