@@ -15,14 +15,16 @@ export interface DeliveredEvent {
  */
 export async function recordProcessed(manager: EntityManager, events: DeliveredEvent[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
+  // One JSON parameter rather than four arrays, whose element-by-element escaping in pg took 3% of a consumer's CPU on a backlog.
   const rows = await preparedQuery<{ event_id: string }>(
     manager,
     'inbox-record-processed',
     `INSERT INTO processed_events (event_id, topic, partition, "offset")
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bigint[])
+     SELECT event_id, topic, partition, "offset"
+       FROM jsonb_to_recordset($1::jsonb) AS event (event_id uuid, topic text, partition int, "offset" bigint)
      ON CONFLICT (event_id) DO NOTHING
      RETURNING event_id`,
-    [events.map((event) => event.eventId), events.map((event) => event.topic), events.map((event) => event.partition), events.map((event) => event.offset)],
+    [JSON.stringify(events.map(({ eventId, topic, partition, offset }) => ({ event_id: eventId, topic, partition, offset })))],
   );
   return new Set(rows.map((row) => row.event_id));
 }
