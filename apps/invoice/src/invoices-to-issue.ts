@@ -4,6 +4,7 @@ import { preparedQuery } from '@ensemble/database';
 import { TransactionBuffer } from '@ensemble/event-consumer';
 import { PaymentCompleted } from '@ensemble/events';
 import { EventOrigin, OutboxWriter } from '@ensemble/outbox';
+import { insertInvoices } from './invoice-rows';
 import { Invoice } from './invoice.entity';
 
 /**
@@ -51,27 +52,7 @@ export class InvoicesToIssue implements TransactionBuffer {
         issued.push({ invoice, origin });
       });
     }
-    await preparedQuery(
-      manager,
-      'invoice-insert',
-      `INSERT INTO invoices (id, number, payment_id, customer_id, lines, total_minor, currency, issued_at)
-       SELECT id, number, payment_id, customer_id, lines, total_minor, currency, issued_at
-         FROM jsonb_to_recordset($1::jsonb) AS row (id uuid, number text, payment_id uuid, customer_id text, lines jsonb, total_minor bigint, currency text, issued_at timestamptz)`,
-      [
-        JSON.stringify(
-          issued.map(({ invoice }) => ({
-            id: invoice.id,
-            number: invoice.number,
-            payment_id: invoice.paymentId,
-            customer_id: invoice.customerId,
-            lines: invoice.lines,
-            total_minor: invoice.totalMinor,
-            currency: invoice.currency,
-            issued_at: invoice.issuedAt,
-          })),
-        ),
-      ],
-    );
+    await insertInvoices(manager, issued.map(({ invoice }) => invoice));
     await this.outbox.appendAll(
       manager,
       'InvoiceIssued',

@@ -8,6 +8,7 @@ import { ZodValidationPipe } from '@ensemble/http';
 import { OutboxWriter } from '@ensemble/outbox';
 import { Invoice } from './invoice.entity';
 import { InvoicesToIssue } from './invoices-to-issue';
+import { InvoicesToRestore } from './invoices-to-restore';
 
 @Controller()
 export class InvoicesController {
@@ -27,23 +28,8 @@ export class InvoicesController {
    * numbers and ids stay those the world was told, and nothing is announced twice.
    */
   @RebuildFrom('InvoiceIssued')
-  async restoreInvoice(@Payload() issued: InvoiceIssued, @Ctx() context: EventContext): Promise<void> {
-    await context.manager.insert(Invoice, {
-      id: issued.invoiceId,
-      number: issued.invoiceNumber,
-      paymentId: issued.paymentId,
-      customerId: issued.customerId,
-      lines: issued.lines,
-      totalMinor: issued.totalMinor,
-      currency: issued.currency,
-      issuedAt: new Date(issued.issuedAt),
-    });
-    const [year, sequence] = issued.invoiceNumber.split('-').map(Number);
-    await context.manager.query(
-      `INSERT INTO invoice_number_sequences AS sequence (year, last_number) VALUES ($1, $2)
-       ON CONFLICT (year) DO UPDATE SET last_number = GREATEST(sequence.last_number, EXCLUDED.last_number)`,
-      [year, sequence],
-    );
+  restoreInvoice(@Payload() issued: InvoiceIssued, @Ctx() context: EventContext): void {
+    context.buffer('restored-invoices', () => new InvoicesToRestore()).add(issued);
   }
 
   @Get('invoices')

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { preparedQuery } from '@ensemble/database';
 import { TransactionBuffer } from '@ensemble/event-consumer';
 import { PaymentCompleted } from '@ensemble/events';
 import { EventOrigin, OutboxWriter } from '@ensemble/outbox';
 import { dispatchTime } from './dispatch-time';
+import { insertShipments } from './shipment-rows';
 import { Shipment } from './shipment.entity';
 
 /** A transaction's shipments, scheduled together: one insert of the shipments and one of their ShipmentScheduled events. */
@@ -26,25 +26,7 @@ export class ShipmentsToSchedule implements TransactionBuffer {
   }
 
   async flush(manager: EntityManager): Promise<void> {
-    await preparedQuery(
-      manager,
-      'shipping-insert',
-      `INSERT INTO shipments (id, payment_id, items, address, scheduled_for, status)
-       SELECT id, payment_id, items, address, scheduled_for, status
-         FROM jsonb_to_recordset($1::jsonb) AS row (id uuid, payment_id uuid, items jsonb, address jsonb, scheduled_for timestamptz, status text)`,
-      [
-        JSON.stringify(
-          this.shipments.map(({ shipment }) => ({
-            id: shipment.id,
-            payment_id: shipment.paymentId,
-            items: shipment.items,
-            address: shipment.address,
-            scheduled_for: shipment.scheduledFor,
-            status: shipment.status,
-          })),
-        ),
-      ],
-    );
+    await insertShipments(manager, this.shipments.map(({ shipment }) => shipment));
     await this.outbox.appendAll(
       manager,
       'ShipmentScheduled',

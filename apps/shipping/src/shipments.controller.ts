@@ -7,6 +7,7 @@ import { PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
 import { ZodValidationPipe } from '@ensemble/http';
 import { OutboxWriter } from '@ensemble/outbox';
 import { Shipment } from './shipment.entity';
+import { ShipmentsToRestore } from './shipments-to-restore';
 import { ShipmentsToSchedule } from './shipments-to-schedule';
 
 @Controller()
@@ -24,15 +25,8 @@ export class ShipmentsController {
 
   /** A replay rebuilds the shipments from their announcements: the same ids and dates, and nothing scheduled or announced twice. */
   @RebuildFrom('ShipmentScheduled')
-  async restoreShipment(@Payload() scheduled: ShipmentScheduled, @Ctx() context: EventContext): Promise<void> {
-    await context.manager.insert(Shipment, {
-      id: scheduled.shipmentId,
-      paymentId: scheduled.paymentId,
-      items: scheduled.items,
-      address: scheduled.address,
-      scheduledFor: new Date(scheduled.scheduledFor),
-      status: 'scheduled',
-    });
+  restoreShipment(@Payload() scheduled: ShipmentScheduled, @Ctx() context: EventContext): void {
+    context.buffer('restored-shipments', () => new ShipmentsToRestore()).add(scheduled);
   }
 
   @Get('shipments')
