@@ -17,7 +17,9 @@ import { describeFailures, PaymentLoad, postPaymentsAtRate } from './payment-loa
 
 const argument = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
-  return index < 0 ? fallback : Number(process.argv[index + 1]);
+  const value = index < 0 ? fallback : Number(process.argv[index + 1]);
+  if (!(value > 0)) throw new Error(`--${name} must be a positive number, not "${process.argv[index + 1]}"`);
+  return value;
 };
 const rate = argument('rate', 100);
 const seconds = argument('seconds', 20);

@@ -15,8 +15,11 @@ export async function preparedQuery<Row = Record<string, unknown>>(
   text: string,
   values: unknown[],
 ): Promise<Row[]> {
-  const connection: Pool | PoolClient =
-    on instanceof DataSource ? (on.driver as unknown as { master: Pool }).master : on.queryRunner ? await on.queryRunner.connect() : (on.connection.driver as unknown as { master: Pool }).master;
+  const connection: Pool | PoolClient = on instanceof DataSource ? poolOf(on) : on.queryRunner ? await on.queryRunner.connect() : poolOf(on.connection);
   const { rows } = await connection.query({ name, text, values });
   return rows as Row[];
+}
+
+function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
 }

@@ -239,7 +239,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
    * index until a vacuum), vacuums the table. Autovacuum would do the latter where it is on and
    * keeping up; measured here with it off, 100,000 dead versions made each relay read take 197 ms,
    * and 0.09 ms after a 0.28 s vacuum. Done by the holder of lane 0 only, so relays do not queue on it,
-   * and on a connection of its own beside the publishing, which a vacuum (70 to 300 ms here) held up.
+   * and on a connection of its own beside the publishing, which a vacuum (70 to 370 ms here) held up.
    */
   private maintainIfDue(): void {
     if (this.maintenance || Date.now() - this.lastMaintenance < this.options.maintenanceIntervalMs || !this.leases!.held.includes(0)) return;
