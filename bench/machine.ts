@@ -33,15 +33,17 @@ export function resetPeakRss(pid: number): void {
 
 /** Peak resident memory (MB) and CPU seconds so far of a process, from /proc. */
 export function processUsage(pid: number): { peakRssMb: number; cpuSeconds: number } {
-  const status = run(`cat /proc/${pid}/status`);
-  const peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  const fields = run(`cat /proc/${pid}/stat`).replace(/^.*\) /, '').split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
-  return { peakRssMb: Math.round(peakKb / 1024), cpuSeconds: ticks / 100 };
+  const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return { peakRssMb: Math.round(peakKb / 1024), cpuSeconds: cpuSecondsOf(pid) };
+}
 
-  function run(command: string): string {
-    return execSync(command, { encoding: 'utf8' });
-  }
+/**
+ * CPU seconds so far of a process (utime + stime) and, with `reapedChildren`, of the children it has
+ * reaped (cutime + cstime), such as PostgreSQL's ended sessions.
+ */
+function cpuSecondsOf(pid: number, reapedChildren = false): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return fields.slice(11, reapedChildren ? 15 : 13).reduce((sum, field) => sum + Number(field), 0) / 100;
 }
 
 /**
@@ -62,10 +64,7 @@ export function cpuSecondsByProcess(named: ReadonlyMap<number, string>): Map<str
         (commandLine.includes('ensemble.component=schema-registry') ? 'schema registry' : undefined) ??
         (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres' ? 'postgresql' : undefined);
       if (!name) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-      // utime + stime, and cutime + cstime: the CPU of children it has reaped, such as PostgreSQL's ended sessions.
-      const ticks = fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
-      totals.set(name, (totals.get(name) ?? 0) + ticks / 100);
+      totals.set(name, (totals.get(name) ?? 0) + cpuSecondsOf(pid, true));
     } catch {
       // The process ended while being read.
     }
