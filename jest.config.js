@@ -5,7 +5,7 @@
 module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/infra'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/infra', '<rootDir>/e2e'],
   testRegex: '\\.(spec|int-spec)\\.ts$',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: { '^@ensemble/([a-z-]+)(/.*)?$': '<rootDir>/libs/$1/src$2' },

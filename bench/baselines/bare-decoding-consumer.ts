@@ -25,7 +25,7 @@ export async function measureBareDecoding(
     eachBatch: async ({ batch }) => {
       started ||= performance.now();
       // Bytes that cannot be decoded count as read, as they do for the consumer measured beside it.
-      for (const message of batch.messages) await codec.decode(message.value).catch(() => undefined);
+      for (const message of batch.messages) await codec.decode(batch.topic, message.value).catch(() => undefined);
       decoded += batch.messages.length;
       if (decoded >= records) finish();
     },

@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONSUMING_SERVICES } from '@ensemble/config';
+import { failureTopics } from '@ensemble/event-consumer';
 import { loadEventCatalogue } from '@ensemble/events';
 import { InfraError } from './infra-error';
 import { TOPICS_FILE } from './stack';
@@ -79,9 +81,22 @@ describe('loadTopicDeclarations', () => {
   });
 });
 
+/** Kafka's default max.message.bytes, which the event topics keep. */
+const EVENT_TOPIC_LIMIT = 1_048_588;
+
 describe('infra/topics.yaml', () => {
   it('declares the topic of every event in schemas/', () => {
     const declared = loadTopicDeclarations(TOPICS_FILE).map((topic) => topic.name);
     for (const event of loadEventCatalogue().events) expect(declared).toContain(event.topic);
+  });
+
+  it('declares every consuming service\'s failure topics, with room beyond an event topic\'s limit for the failure headers', () => {
+    const declared = new Map(loadTopicDeclarations(TOPICS_FILE).map((topic) => [topic.name, topic]));
+    for (const service of CONSUMING_SERVICES) {
+      const { retries, deadLetter } = failureTopics(service);
+      for (const name of [...retries, deadLetter]) {
+        expect(declared.get(name)?.maxMessageBytes).toBeGreaterThanOrEqual(EVENT_TOPIC_LIMIT + 64 * 1024);
+      }
+    }
   });
 });

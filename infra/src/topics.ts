@@ -12,6 +12,8 @@ const topicDeclaration = z.object({
   retentionMs: z.number().int().min(-1),
   cleanupPolicy: z.enum(['delete', 'compact', 'compact,delete']),
   minInsyncReplicas: z.number().int().min(1),
+  /** Kafka's `max.message.bytes` for the topic; the broker's default when absent. */
+  maxMessageBytes: z.number().int().min(1_024).optional(),
 });
 
 export type TopicDeclaration = z.infer<typeof topicDeclaration>;
@@ -37,6 +39,7 @@ export function managedConfig(topic: TopicDeclaration): Record<string, string> {
     'retention.ms': String(topic.retentionMs),
     'cleanup.policy': topic.cleanupPolicy,
     'min.insync.replicas': String(topic.minInsyncReplicas),
+    ...(topic.maxMessageBytes === undefined ? {} : { 'max.message.bytes': String(topic.maxMessageBytes) }),
   };
 }
 

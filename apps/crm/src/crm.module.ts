@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { PlatformConfigModule } from '@ensemble/config';
 import { ServiceDatabaseModule } from '@ensemble/database';
 import { HealthModule } from '@ensemble/health';
-import { CreateProcessedEvents1763781000000, ProcessedEvent } from '@ensemble/inbox';
-import { EventConsumerModule } from '@ensemble/event-consumer';
+import { ProcessedEvent } from '@ensemble/inbox';
+import { CONSUMER_MIGRATIONS, EventConsumerModule } from '@ensemble/event-consumer';
 import { MetricsModule } from '@ensemble/metrics';
 import { ReplayModule } from '@ensemble/replay';
 import { CustomerLifetimeValue } from './customer-lifetime-value.entity';
@@ -17,7 +17,7 @@ import { CreateCustomerProfiles1763793000000 } from './migrations/1763793000000-
     ServiceDatabaseModule.forRoot({
       service: 'crm',
       entities: [CustomerProfile, CustomerLifetimeValue, ProcessedEvent],
-      migrations: [CreateProcessedEvents1763781000000, CreateCustomerProfiles1763793000000],
+      migrations: [...CONSUMER_MIGRATIONS, CreateCustomerProfiles1763793000000],
     }),
     EventConsumerModule.forRoot({ service: 'crm' }),
     ReplayModule.forRoot({ service: 'crm', projection: [CreateCustomerProfiles1763793000000] }),

@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { PlatformConfigModule } from '@ensemble/config';
 import { ServiceDatabaseModule } from '@ensemble/database';
 import { HealthModule } from '@ensemble/health';
-import { CreateProcessedEvents1763781000000, ProcessedEvent } from '@ensemble/inbox';
-import { EventConsumerModule } from '@ensemble/event-consumer';
+import { ProcessedEvent } from '@ensemble/inbox';
+import { CONSUMER_MIGRATIONS, EventConsumerModule } from '@ensemble/event-consumer';
 import { MetricsModule } from '@ensemble/metrics';
 import { ReplayModule } from '@ensemble/replay';
 import { DashboardFigure } from './dashboard-figure.entity';
@@ -18,7 +18,7 @@ import { CreateDashboardFigures1763794000000 } from './migrations/1763794000000-
     ServiceDatabaseModule.forRoot({
       service: 'dashboards',
       entities: [DashboardFigure, ProcessedEvent],
-      migrations: [CreateProcessedEvents1763781000000, CreateDashboardFigures1763794000000],
+      migrations: [...CONSUMER_MIGRATIONS, CreateDashboardFigures1763794000000],
     }),
     EventConsumerModule.forRoot({ service: 'dashboards' }),
     ReplayModule.forRoot({ service: 'dashboards', projection: [CreateDashboardFigures1763794000000], window: new FiguresWindow() }),

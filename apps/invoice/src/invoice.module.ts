@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { PlatformConfigModule } from '@ensemble/config';
 import { ServiceDatabaseModule } from '@ensemble/database';
 import { HealthModule } from '@ensemble/health';
-import { CreateProcessedEvents1763781000000, ProcessedEvent } from '@ensemble/inbox';
-import { EventConsumerModule } from '@ensemble/event-consumer';
+import { ProcessedEvent } from '@ensemble/inbox';
+import { CONSUMER_MIGRATIONS, EventConsumerModule } from '@ensemble/event-consumer';
 import { MetricsModule } from '@ensemble/metrics';
 import { ReplayModule } from '@ensemble/replay';
 import { OUTBOX_MIGRATIONS, OutboxEvent, OutboxModule } from '@ensemble/outbox';
@@ -17,7 +17,7 @@ import { CreateInvoices1763791000000 } from './migrations/1763791000000-create-i
     ServiceDatabaseModule.forRoot({
       service: 'invoice',
       entities: [Invoice, ProcessedEvent, OutboxEvent],
-      migrations: [...OUTBOX_MIGRATIONS, CreateProcessedEvents1763781000000, CreateInvoices1763791000000],
+      migrations: [...OUTBOX_MIGRATIONS, ...CONSUMER_MIGRATIONS, CreateInvoices1763791000000],
     }),
     OutboxModule.forRoot({ service: 'invoice' }),
     EventConsumerModule.forRoot({ service: 'invoice' }),

@@ -97,7 +97,7 @@ async function readPaymentsTopics(kafka: Kafka, codec: EventCodec, topics: strin
 /** A record that no retry can decode is a finding, not a failure: it stays on the topic, and the consumers dead-lettered it. */
 async function decodeInto(contents: TopicContents, codec: EventCodec, topic: string, partition: number, message: KafkaMessage): Promise<void> {
   try {
-    contents.events.push(await codec.decode(message.value));
+    contents.events.push(await codec.decode(topic, message.value));
   } catch (error) {
     if (!(error instanceof UndecodableRecordError)) throw error;
     contents.undecodable.push({

@@ -37,7 +37,7 @@ async function eventsFor(ids: string[]): Promise<PaymentCompleted[]> {
     return seen.size === wanted.size;
   }, 60_000);
   const mine = records.filter((record) => wanted.has(record.message.key?.toString() ?? ''));
-  return Promise.all(mine.map(async (record) => (await codec.decode(record.message.value)) as PaymentCompleted));
+  return Promise.all(mine.map(async (record) => (await codec.decode('payments.payment-completed', record.message.value)) as PaymentCompleted));
 }
 
 describe('the payments outbox under load, with real processes', () => {

@@ -43,7 +43,7 @@ describe('POST /payments (payments service and its outbox relay, as a real proce
     const response = await postPayment(payments.url, body, randomUUID(), { 'X-Correlation-Id': 'order-7', traceparent });
     const records = await topic.readUntil((read) => read.some((record) => record.message.key?.toString() === response.body.id));
     const record = records.find((read) => read.message.key?.toString() === response.body.id)!;
-    const event = (await codec.decode(record.message.value)) as PaymentCompleted;
+    const event = (await codec.decode('payments.payment-completed', record.message.value)) as PaymentCompleted;
 
     expect(response.status).toBe(201);
     expect(event).toEqual({

@@ -1,3 +1,4 @@
 export * from './event-codec';
 export * from './schema-compatibility';
 export * from './undecodable-record-error';
+export * from './bounded-avro';

@@ -1,11 +1,13 @@
 /**
  * npm run dlq -- list <service>      the service's dead letters, with where they came from and why
- * npm run dlq -- redrive <service>   sends them back through the service's retry topic, once the cause is fixed
+ * npm run dlq -- redrive <service>   sends them back through the service's first retry topic, once the cause is fixed
  */
+import { Client } from 'pg';
 import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/config';
 import { createKafka } from '@ensemble/kafka';
-import { FAILURE_HEADERS } from '../src/failure-topics';
+import { FAILURE_HEADERS, failureTopics } from '../src/failure-topics';
 import { listDeadLetters, redriveDeadLetters } from '../src/dead-letters';
+import { RetrySigner } from '../src/retry-signer';
 
 async function main([command, service]: string[]): Promise<void> {
   if (!['list', 'redrive'].includes(command) || !CONSUMING_SERVICES.includes(service as ServiceName)) {
@@ -13,10 +15,15 @@ async function main([command, service]: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const kafka = createKafka(loadPlatformConfig(), `dlq-${command}`);
+  const config = loadPlatformConfig();
+  const kafka = createKafka(config, `dlq-${command}`);
   if (command === 'redrive') {
-    const redriven = await redriveDeadLetters(kafka, service as ServiceName);
-    console.log(redriven === 0 ? `${service}: no dead letters to redrive` : `${service}: redrove ${redriven} dead letter(s) to ${service}.retry`);
+    // Redriven records are signed with the service's key, as its own retries are: it is in the service's database.
+    const db = new Client({ connectionString: config.databases[service as ServiceName] });
+    await db.connect();
+    const signer = await RetrySigner.load(async (sql, parameters) => (await db.query(sql, parameters)).rows).finally(() => db.end());
+    const redriven = await redriveDeadLetters(kafka, service as ServiceName, signer);
+    console.log(redriven === 0 ? `${service}: no dead letters to redrive` : `${service}: redrove ${redriven} dead letter(s) to ${failureTopics(service as ServiceName).retries[0]}`);
     return;
   }
   const letters = await listDeadLetters(kafka, service as ServiceName);

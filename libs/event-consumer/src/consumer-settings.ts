@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnvironment } from '@ensemble/config';
+import { RETRY_ROUNDS } from './failure-topics';
 
 export interface ConsumerSettings {
   /**
@@ -9,15 +10,18 @@ export interface ConsumerSettings {
   batchSize: number;
   /** Tries of a failing batch in place, with backoff, before its records are tried one by one and rerouted. */
   attempts: number;
-  /** Delay before each round through the retry topic; after the last round the record is dead-lettered. */
+  /** Delay before each round through the retry topics (at most RETRY_ROUNDS); after the last round the record is dead-lettered. */
   retryDelaysMs: number[];
   partitionsConsumedConcurrently: number;
+  /** How long the group waits for a member that stopped answering before its partitions move to the others. */
+  sessionTimeoutMs: number;
 }
 
 const delays = z
   .string()
   .regex(/^\d+(,\d+)*$/, 'expected comma-separated milliseconds, e.g. 1000,10000,60000')
-  .transform((value) => value.split(',').map(Number));
+  .transform((value) => value.split(',').map(Number))
+  .refine((value) => value.length <= RETRY_ROUNDS, `at most ${RETRY_ROUNDS} delays, one per retry topic`);
 
 export function loadConsumerSettings(env: Record<string, string | undefined> = process.env): ConsumerSettings {
   const parsed = parseEnvironment(
@@ -26,6 +30,8 @@ export function loadConsumerSettings(env: Record<string, string | undefined> = p
       CONSUMER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
       CONSUMER_RETRY_DELAYS_MS: delays.default([1_000, 10_000, 60_000]),
       CONSUMER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
+      // The broker refuses less than its group.min.session.timeout.ms, 6 s by default.
+      CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
     },
     env,
   );
@@ -34,5 +40,6 @@ export function loadConsumerSettings(env: Record<string, string | undefined> = p
     attempts: parsed.CONSUMER_ATTEMPTS,
     retryDelaysMs: parsed.CONSUMER_RETRY_DELAYS_MS,
     partitionsConsumedConcurrently: parsed.CONSUMER_PARTITIONS_CONCURRENTLY,
+    sessionTimeoutMs: parsed.CONSUMER_SESSION_TIMEOUT_MS,
   };
 }

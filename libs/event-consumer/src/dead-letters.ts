@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { IHeaders, Kafka } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { ServiceName } from '@ensemble/config';
 import { createOrderedProducer, headersAsStrings, readToEnd } from '@ensemble/kafka';
 import { FAILURE_HEADERS, failureTopics } from './failure-topics';
+import { RetrySigner } from './retry-signer';
 
 export interface DeadLetter {
   offset: string;
@@ -22,19 +23,25 @@ export async function listDeadLetters(kafka: Kafka, service: ServiceName): Promi
 }
 
 /**
- * Sends the dead letters not redriven before back to the service's retry topic, due at once and
- * with their attempts reset, once their cause is fixed. Only this service sees them again; its inbox
+ * Sends the dead letters not redriven before back to the service's first retry topic, due at once
+ * and with their attempts reset, once their cause is fixed. A stub (a record that could not be
+ * rerouted whole) has no value to redrive and stays where it is. Only this service sees them again; its inbox
  * absorbs any that it had applied after all. Returns how many were redriven.
  */
-export async function redriveDeadLetters(kafka: Kafka, service: ServiceName): Promise<number> {
-  const { retry, deadLetter } = failureTopics(service);
+export async function redriveDeadLetters(kafka: Kafka, service: ServiceName, signer: RetrySigner): Promise<number> {
+  const { retries, deadLetter } = failureTopics(service);
   const producer = createOrderedProducer(kafka);
   await producer.connect();
   try {
-    return await readToEnd(kafka, { groupId: `${service}.dead-letter-redrive`, topics: [deadLetter], commit: true }, async (_topic, _partition, message) => {
-      const headers: IHeaders = { ...message.headers, [FAILURE_HEADERS.attempts]: '0', [FAILURE_HEADERS.retryAt]: String(Date.now()) };
-      await producer.send({ topic: retry, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+    let redriven = 0;
+    await readToEnd(kafka, { groupId: `${service}.dead-letter-redrive`, topics: [deadLetter], commit: true }, async (_topic, _partition, message) => {
+      if (message.value === null) return;
+      redriven++;
+      const headers: Record<string, string> = { ...headersAsStrings(message.headers), [FAILURE_HEADERS.attempts]: '0', [FAILURE_HEADERS.retryAt]: String(Date.now()) };
+      headers[FAILURE_HEADERS.signature] = signer.sign({ headers, key: message.key, value: message.value });
+      await producer.send({ topic: retries[0], acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
     });
+    return redriven;
   } finally {
     await producer.disconnect();
   }

@@ -4,17 +4,18 @@ import { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'ka
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { PlatformConfig, ServiceName } from '@ensemble/config';
-import { quoteIdentifier } from '@ensemble/database';
-import { EventCodec, UndecodableRecordError } from '@ensemble/event-codec';
+import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue } from '@ensemble/events';
-import { recordProcessed } from '@ensemble/inbox';
 import { createKafka, createOrderedProducer, headersAsStrings } from '@ensemble/kafka';
 import { backoffDelay } from '@ensemble/retry';
 import { ConsumerSettings } from './consumer-settings';
-import { Delivery, EventContext, TransactionBuffer } from './event-context';
-import { FAILURE_HEADERS, failureTopics } from './failure-topics';
-import { NonRetriableError } from './non-retriable-error';
-import { isRebuildPattern, rebuildPattern, rebuiltEventType } from './rebuild-from';
+import { ApplyControl, ApplyTarget, DeliveredRecord, EventApplier, RecordFailure } from './event-applier';
+import { Delivery, EventContext } from './event-context';
+import { classifyFailure, Failure } from './failure';
+import { FAILURE_HEADERS, failureTopics, FailureTopics } from './failure-topics';
+import { isRebuildPattern, rebuiltEventType } from './rebuild-from';
+import { readRetryHeaders } from './retry-headers';
+import { RetrySigner } from './retry-signer';
 
 export interface EventTransportOptions {
   service: ServiceName;
@@ -24,73 +25,70 @@ export interface EventTransportOptions {
   settings: ConsumerSettings;
 }
 
-/** A decoded event and where it was read from. */
-export interface DeliveredRecord {
-  event: EnsembleEvent;
-  delivery: Delivery;
-}
-
-/**
- * Where a transaction's effects go: by default the live tables; in a replay, the shadow schema the
- * replay builds, seen alone (search_path names only it), so that nothing outside it can be written.
- */
-export interface ApplyTarget {
-  schema?: string;
-  /** Apply through the `@RebuildFrom` handlers, recording each announcement's cause as processed. */
-  rebuild?: boolean;
-  /** In a window replay, the window's start (see EventContext.windowStart). */
-  windowStart?: Date;
-}
-
-/** A record of the batch in hand, decoded or not, with where it originally came from. */
+/** A record of the chunk in hand with where it originally came from, decoded or refused. */
 interface Received {
   message: KafkaMessage;
   delivery: Delivery;
-  /** Rounds through the retry topic so far (0 for a record from an event topic). */
+  /** Rounds through the retry topics so far (0 for a record from an event topic). */
   attempts: number;
   event?: EnsembleEvent;
-  undecodable?: UndecodableRecordError;
+  refused?: Failure;
 }
+
+/** Broker answers that no retry changes: the record is refused for good, so only a stub of it can be dead-lettered. */
+const REFUSED_FOR_GOOD = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'TOPIC_AUTHORIZATION_FAILED']);
 
 /**
  * Delivers events from Kafka to a service's `@EventPattern` handlers, each event's effect exactly
- * once, as a NestJS custom transport.
+ * once, as a NestJS custom transport: Kafka in, the {@link EventApplier} core in the middle, the
+ * failure topics out.
  *
  * - The consumer group is the service's name; patterns are event types, mapped to their topics.
- * - Records of a partition are applied in order, a chunk per transaction: the inbox rows
- *   (processed_events) and the handlers' writes commit together, and the offsets are committed
- *   only after that. A redelivered record finds its inbox row and is skipped.
- * - A failing chunk is retried in place with backoff; if it still fails, its records are tried one
- *   by one, and each that fails goes to `<service>.retry` (tried again after a delay) and finally to
- *   `<service>.dead-letter`. A record that cannot be decoded goes to the dead-letter topic at once.
+ * - Records of a partition are applied in order, a chunk per transaction, and the offsets are
+ *   committed only after it commits.
+ * - A record that failed goes to the retry topic of its next round, `<service>.retry-<n>`, and
+ *   finally to `<service>.dead-letter`; one that can never pass goes there at once. A retry-topic
+ *   partition whose head record is not yet due is paused until it is, while every other partition
+ *   goes on.
  */
 export class EventTransport extends Server implements CustomTransportStrategy {
   private readonly codec: EventCodec;
-  private readonly topics: { retry: string; deadLetter: string };
+  private readonly topics: FailureTopics;
+  readonly applier: EventApplier;
   private consumer?: Consumer;
   private producer?: Producer;
+  private signer?: RetrySigner;
   private closing = false;
+  private joined = false;
+  private notConsumingBecause = 'not started';
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: EventTransportOptions) {
     super();
     this.codec = EventCodec.forRegistry(options.config.schemaRegistry.url, options.catalogue);
     this.topics = failureTopics(options.service);
+    this.applier = new EventApplier(options.dataSource, (pattern, event, context) => this.dispatch(pattern, event, context), options.settings.attempts);
   }
 
+  /**
+   * Returns at once and joins the group in the background, again and again until Kafka answers: a
+   * broker that is down or a slow group join holds back neither the HTTP API nor the outbox relay.
+   */
   async listen(callback: (error?: unknown) => void): Promise<void> {
-    try {
-      await this.start();
-      callback();
-    } catch (error) {
-      callback(error);
-    }
+    callback();
+    void this.consumeUntilClosed();
+  }
+
+  /** Whether the consumer has joined its group and is fetching; what is missing otherwise. */
+  get consumption(): { consuming: true } | { consuming: false; reason: string } {
+    return this.joined ? { consuming: true } : { consuming: false, reason: this.notConsumingBecause };
   }
 
   /** Lets the chunk in hand commit, commits its offsets and leaves the group. */
   async close(): Promise<void> {
     this.closing = true;
-    await this.consumer?.disconnect();
-    await this.producer?.disconnect();
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    await this.disconnect();
   }
 
   on(): never {
@@ -116,183 +114,238 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     return rebuildTypes.length > 0 ? { topics: this.topicsOf(rebuildTypes), rebuild: true } : { topics: this.eventTopics, rebuild: false };
   }
 
-  /** Decodes a record's value; throws UndecodableRecordError for bytes that no schema can read. */
-  decode(value: Buffer | null): Promise<EnsembleEvent> {
-    return this.codec.decode(value);
+  /** Decodes a record read from `topic`; throws UndecodableRecordError for bytes that no schema can read. */
+  decode(topic: string, value: Buffer | null): Promise<EnsembleEvent> {
+    return this.codec.decode(topic, value);
+  }
+
+  /** Applies records through the consumer core: what a replay calls for its shadow. */
+  apply<R extends DeliveredRecord>(records: R[], target: ApplyTarget, control: ApplyControl): Promise<RecordFailure<R>[]> {
+    return this.applier.apply(records, target, control);
+  }
+
+  private async dispatch(pattern: string, event: EnsembleEvent, context: EventContext): Promise<boolean> {
+    // Patterns are plain event types: a map lookup, not Nest's getHandlerByPattern, which tries JSON.parse on each
+    // (and throws): a tenth of a consumer's CPU in a profile.
+    const handler = this.messageHandlers.get(pattern);
+    if (!handler) return false;
+    await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
+    return true;
   }
 
   private topicsOf(eventTypes: string[]): string[] {
     return [...new Set(eventTypes.map((eventType) => this.options.catalogue.get(eventType).topic))];
   }
 
+  private get retryTopics(): string[] {
+    return this.topics.retries.slice(0, this.options.settings.retryDelaysMs.length);
+  }
+
+  private async consumeUntilClosed(): Promise<void> {
+    for (let attempt = 1; !this.closing; attempt++) {
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        this.notConsumingBecause = `cannot reach Kafka: ${(error as Error).message}`;
+        this.logger.warn(`could not start consuming, trying again: ${(error as Error).message}`);
+        await this.disconnect();
+        await sleep(backoffDelay(attempt, { initialMs: 500, maxMs: 10_000 }));
+      }
+    }
+  }
+
+  private async disconnect(): Promise<void> {
+    this.joined = false;
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+
   private async start(): Promise<void> {
+    this.notConsumingBecause = 'loading the retry signing key';
+    this.signer ??= await RetrySigner.load((sql, parameters) => this.options.dataSource.query(sql, parameters));
+    this.notConsumingBecause = 'joining the consumer group';
     const kafka = createKafka(this.options.config, `${this.options.service}-consumer`);
     this.producer = createOrderedProducer(kafka);
     await this.producer.connect();
-    // The broker answers a fetch as soon as a record arrives; the wait only bounds an idle poll. At 500 ms
-    // rather than 100, five idle consumers cost the broker 24 ms of CPU a second instead of 50.
-    this.consumer = kafka.consumer({ groupId: this.options.service, maxWaitTimeInMs: 500 });
+    this.consumer = kafka.consumer({
+      groupId: this.options.service,
+      // The broker answers a fetch as soon as a record arrives; the wait only bounds an idle poll. At 500 ms
+      // rather than 100, five idle consumers cost the broker 24 ms of CPU a second instead of 50.
+      maxWaitTimeInMs: 500,
+      // A killed member's partitions move after the session timeout: kafkajs has no static membership, so keep it short.
+      sessionTimeout: this.options.settings.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(this.options.settings.sessionTimeoutMs / 5)),
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
+      this.notConsumingBecause = `the consumer crashed: ${payload.error.message}`;
+      // kafkajs restarts itself after a retriable error; after any other, start again from scratch.
+      if (!payload.restart && !this.closing) void this.disconnect().then(() => this.consumeUntilClosed());
+    });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...this.eventTopics, this.topics.retry], fromBeginning: true });
+    await this.consumer.subscribe({ topics: [...this.eventTopics, ...this.retryTopics], fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.settings.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
-    this.logger.log(`consuming ${this.eventTopics.join(', ')} and ${this.topics.retry} as group ${this.options.service}`);
+    this.logger.log(`consuming ${this.eventTopics.join(', ')} and ${this.retryTopics.join(', ')} as group ${this.options.service}`);
   }
 
-  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
-    const { batchSize } = this.options.settings;
-    for (let start = 0; start < batch.messages.length; start += batchSize) {
+    const fromRetryTopic = this.retryTopics.includes(topic);
+    const control: ApplyControl = { heartbeat, stopping: () => this.closing || !isRunning() };
+    for (let start = 0; start < batch.messages.length; start += this.options.settings.batchSize) {
       if (!isRunning() || isStale()) return;
-      const chunk = batch.messages.slice(start, start + batchSize);
-      const received = await Promise.all(chunk.map((message) => this.receive(topic, partition, message)));
-      if (topic === this.topics.retry) await this.waitUntilDue(received, heartbeat, isRunning);
-      if (!isRunning()) return;
-
-      for (const record of received.filter((record) => record.undecodable)) {
-        await this.reroute(record, record.undecodable!, record.undecodable!.reason, this.topics.deadLetter);
+      let chunk = batch.messages.slice(start, start + this.options.settings.batchSize);
+      let received = chunk.map((message) => this.receive(topic, partition, message));
+      // A retry topic holds one delay, so records fall due in order: apply those due, and wait for the next one paused.
+      const notDue = fromRetryTopic ? received.findIndex((record) => !record.refused && this.dueAt(record) > Date.now()) : -1;
+      const nextDue = notDue >= 0 ? this.dueAt(received[notDue]) : undefined;
+      if (notDue >= 0) {
+        chunk = chunk.slice(0, notDue);
+        received = received.slice(0, notDue);
       }
-      await this.applyWithRetries(received.filter((record): record is Received & DeliveredRecord => record.event !== undefined), heartbeat);
-
-      const last = chunk[chunk.length - 1].offset;
-      resolveOffset(last);
-      await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
-      await heartbeat();
-    }
-  }
-
-  private async receive(topic: string, partition: number, message: KafkaMessage): Promise<Received> {
-    const headers = headersAsStrings(message.headers);
-    const fromRetryTopic = topic === this.topics.retry;
-    const received: Received = {
-      message,
-      attempts: fromRetryTopic ? Number(headers[FAILURE_HEADERS.attempts] ?? 0) : 0,
-      delivery: fromRetryTopic
-        ? {
-            topic: headers[FAILURE_HEADERS.originalTopic] ?? topic,
-            partition: Number(headers[FAILURE_HEADERS.originalPartition] ?? partition),
-            offset: headers[FAILURE_HEADERS.originalOffset] ?? message.offset,
-            headers,
-          }
-        : { topic, partition, offset: message.offset, headers },
-    };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        received.event = await this.codec.decode(message.value);
-        return received;
-      } catch (error) {
-        if (error instanceof UndecodableRecordError) {
-          received.undecodable = error;
-          return received;
+      if (chunk.length > 0) {
+        await this.decodeAll(received, control);
+        const decoded = received.filter((record): record is Received & DeliveredRecord => record.event !== undefined);
+        const failed: Array<RecordFailure<Received>> = received.flatMap((record) => (record.refused ? [{ record, failure: record.refused }] : []));
+        failed.push(...(await this.applier.apply(decoded, {}, control)));
+        for (const { record, failure } of failed.sort((a, b) => Number(BigInt(a.record.message.offset) - BigInt(b.record.message.offset)))) {
+          await this.reroute(record, failure, control);
         }
-        // The registry did not answer: wait for it rather than dead-letter a good record (unless shutting down).
-        if (this.closing) throw error;
-        this.logger.warn(`decoding ${topic}[${partition}]@${message.offset} failed, retrying: ${(error as Error).message}`);
-        await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5_000 }));
-      }
-    }
-  }
-
-  private async applyWithRetries(records: Array<Received & DeliveredRecord>, heartbeat: () => Promise<void>): Promise<void> {
-    if (records.length === 0) return;
-    let failure: Error | undefined;
-    for (let attempt = 1; attempt <= this.options.settings.attempts; attempt++) {
-      try {
-        await this.applyEvents(records);
-        return;
-      } catch (error) {
-        failure = error as Error;
-        if (failure instanceof NonRetriableError) break;
-        if (attempt < this.options.settings.attempts) await sleep(backoffDelay(attempt, { initialMs: 100, maxMs: 2_000 }));
+        const last = chunk[chunk.length - 1].offset;
+        resolveOffset(last);
+        await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
         await heartbeat();
       }
+      if (nextDue !== undefined) {
+        this.pauseUntil(pause, nextDue);
+        return;
+      }
     }
-    if (records.length > 1) {
-      // Isolate the failing records so that the others in the chunk are not held back by them.
-      for (const record of records) await this.applyWithRetries([record], heartbeat);
-      return;
+  }
+
+  private dueAt(record: Received): number {
+    return Number(record.delivery.headers[FAILURE_HEADERS.retryAt]);
+  }
+
+  private pauseUntil(pause: () => () => void, due: number): void {
+    const resume = pause();
+    const timer = setTimeout(() => {
+      this.resumeTimers.delete(timer);
+      resume();
+    }, Math.max(0, due - Date.now()));
+    this.resumeTimers.add(timer);
+  }
+
+  /** Where a record originally came from; a retry-topic record whose failure headers do not hold is refused. */
+  private receive(topic: string, partition: number, message: KafkaMessage): Received {
+    const headers = headersAsStrings(message.headers);
+    if (!this.retryTopics.includes(topic)) return { message, attempts: 0, delivery: { topic, partition, offset: message.offset, headers } };
+    const { retryDelaysMs } = this.options.settings;
+    const state = readRetryHeaders(headers, { eventTopics: this.eventTopics, rounds: retryDelaysMs.length, longestDelayMs: Math.max(...retryDelaysMs) });
+    const problem = typeof state === 'string' ? state : this.signer!.verify({ headers, key: message.key, value: message.value }) ? undefined : `not signed by ${this.options.service}`;
+    if (typeof state === 'string' || problem) {
+      return {
+        message,
+        attempts: 0,
+        delivery: { topic, partition, offset: message.offset, headers },
+        refused: { kind: 'permanent', reason: 'invalid-failure-headers', message: problem ?? String(state) },
+      };
     }
-    const [record] = records;
-    const exhausted = failure instanceof NonRetriableError || record.attempts >= this.options.settings.retryDelaysMs.length;
-    await this.reroute(
-      record,
-      failure!,
-      failure instanceof NonRetriableError ? 'non-retriable' : 'handler-failed',
-      exhausted ? this.topics.deadLetter : this.topics.retry,
+    return { message, attempts: state.attempts, delivery: state.delivery };
+  }
+
+  /** Decodes each record not refused yet; a registry that does not answer is waited for, not blamed on the records. */
+  private async decodeAll(records: Received[], control: ApplyControl): Promise<void> {
+    await Promise.all(
+      records
+        .filter((record) => !record.refused)
+        .map(async (record) => {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              record.event = await this.codec.decode(record.delivery.topic, record.message.value);
+              return;
+            } catch (error) {
+              const failure = classifyFailure(error);
+              if (failure.kind === 'permanent') {
+                record.refused = failure;
+                return;
+              }
+              if (control.stopping()) throw error;
+              this.logger.warn(`decoding ${record.delivery.topic}[${record.delivery.partition}]@${record.delivery.offset} failed, retrying: ${failure.message}`);
+              await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5_000 }));
+              await control.heartbeat();
+            }
+          }
+        }),
     );
   }
 
-  /**
-   * One transaction: record the events as processed, apply those not seen before in order, flush
-   * the handlers' buffers. A rebuild records the cause of each announcement, the event the live
-   * handler answered, so that the rebuilt inbox matches the live one.
-   */
-  applyEvents(records: DeliveredRecord[], target: ApplyTarget = {}): Promise<void> {
-    const processedId = (event: EnsembleEvent) => (target.rebuild ? causeOf(event) : event.envelope.eventId);
-    return this.options.dataSource.transaction(async (manager) => {
-      if (target.schema) await manager.query(`SET LOCAL search_path TO ${quoteIdentifier(target.schema)}`);
-      const fresh = await recordProcessed(
-        manager,
-        records.map(({ event, delivery }) => ({ eventId: processedId(event), ...delivery })),
-      );
-      const buffers = new Map<string, TransactionBuffer>();
-      const bufferFor = <T extends TransactionBuffer>(key: string, create: () => T): T => {
-        if (!buffers.has(key)) buffers.set(key, create());
-        return buffers.get(key) as T;
-      };
-      for (const { event, delivery } of records) {
-        if (!fresh.delete(processedId(event))) continue;
-        const eventType = event.envelope.eventType;
-        // Patterns are plain event types: a map lookup, not Nest's getHandlerByPattern, which tries JSON.parse on each
-        // (and throws): a tenth of a consumer's CPU in a profile.
-        const handler = this.messageHandlers.get(target.rebuild ? rebuildPattern(eventType) : eventType);
-        if (!handler) continue;
-        await lastValueFrom(this.transformToObservable(await handler(event, new EventContext([manager, delivery, bufferFor, target.windowStart]))), {
-          defaultValue: undefined,
-        });
-      }
-      for (const buffer of buffers.values()) await buffer.flush(manager);
-    });
+  /** To the next round's retry topic, or the dead-letter topic when the rounds are spent or trying again cannot help. */
+  private async reroute(record: Received, failure: Failure, control: ApplyControl): Promise<void> {
+    const { retryDelaysMs } = this.options.settings;
+    const retry = failure.kind !== 'permanent' && record.attempts < retryDelaysMs.length;
+    const topic = retry ? this.retryTopics[record.attempts] : this.topics.deadLetter;
+    const headers: Record<string, string> = {
+      ...record.delivery.headers,
+      ...this.failureHeaders(record, failure, retry ? record.attempts + 1 : record.attempts),
+    };
+    delete headers[FAILURE_HEADERS.signature];
+    if (retry) {
+      headers[FAILURE_HEADERS.retryAt] = String(Date.now() + retryDelaysMs[record.attempts]);
+      headers[FAILURE_HEADERS.signature] = this.signer!.sign({ headers, key: record.message.key, value: record.message.value });
+    }
+    const where = `${record.delivery.topic}[${record.delivery.partition}]@${record.delivery.offset}`;
+    try {
+      await this.sendRecord(topic, { key: record.message.key, value: record.message.value, headers }, control);
+      this.logger.warn(`${where} -> ${topic} (${failure.reason}): ${failure.message}`);
+    } catch (error) {
+      if (!refusedForGood(error)) throw error;
+      // The record cannot be written anywhere, even with room for the headers: keep a reference to it and move on.
+      const stub = { reason: 'reroute-failed', message: `${failure.reason}: ${failure.message}; rerouting to ${topic} failed: ${(error as Error).message}`, kind: 'permanent' as const };
+      await this.sendRecord(this.topics.deadLetter, { key: record.message.key, value: null, headers: this.failureHeaders(record, stub, record.attempts) }, control);
+      this.logger.warn(`${where} -> ${this.topics.deadLetter} as a stub: ${stub.message}`);
+    }
   }
 
-  private async reroute(record: Received, error: Error, reason: string, topic: string): Promise<void> {
-    const attempts = topic === this.topics.retry ? record.attempts + 1 : record.attempts;
-    const headers: IHeaders = {
-      ...record.delivery.headers,
+  private failureHeaders(record: Received, failure: Failure, attempts: number): Record<string, string> {
+    return {
       [FAILURE_HEADERS.originalTopic]: record.delivery.topic,
       [FAILURE_HEADERS.originalPartition]: String(record.delivery.partition),
       [FAILURE_HEADERS.originalOffset]: record.delivery.offset,
       [FAILURE_HEADERS.consumerGroup]: this.options.service,
-      [FAILURE_HEADERS.reason]: reason,
-      [FAILURE_HEADERS.error]: error.message.slice(0, 1_000),
+      [FAILURE_HEADERS.reason]: failure.reason,
+      [FAILURE_HEADERS.error]: failure.message.slice(0, 1_000),
       [FAILURE_HEADERS.attempts]: String(attempts),
       [FAILURE_HEADERS.failedAt]: new Date().toISOString(),
     };
-    if (topic === this.topics.retry) {
-      headers[FAILURE_HEADERS.retryAt] = String(Date.now() + this.options.settings.retryDelaysMs[attempts - 1]);
-    }
-    await this.producer!.send({ topic, acks: -1, messages: [{ key: record.message.key, value: record.message.value, headers }] });
-    this.logger.warn(`${record.delivery.topic}[${record.delivery.partition}]@${record.delivery.offset} -> ${topic} (${reason}): ${error.message}`);
   }
 
-  /** Retry-topic records wait for their retry-at; heartbeats keep the group membership meanwhile. */
-  private async waitUntilDue(records: Received[], heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> {
-    const due = Math.max(...records.map((record) => Number(record.delivery.headers[FAILURE_HEADERS.retryAt] ?? 0)));
-    while (isRunning() && Date.now() < due) {
-      await sleep(Math.min(1_000, due - Date.now()));
-      await heartbeat();
+  /** Sends until the broker takes the record, or refuses it for good; a broker that is away is waited for. */
+  private async sendRecord(topic: string, message: { key: Buffer | null; value: Buffer | null; headers: IHeaders }, control: ApplyControl): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.producer!.send({ topic, acks: -1, messages: [message] });
+        return;
+      } catch (error) {
+        if (refusedForGood(error) || control.stopping()) throw error;
+        this.logger.warn(`sending to ${topic} failed, retrying: ${(error as Error).message}`);
+        await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5_000 }));
+        await control.heartbeat();
+      }
     }
   }
 }
 
-
-function causeOf(event: EnsembleEvent): string {
-  if (!event.envelope.causationId) {
-    throw new NonRetriableError(`${event.envelope.eventType} ${event.envelope.eventId} names no cause, so a rebuild cannot tell which event it answered`);
+function refusedForGood(error: unknown): boolean {
+  for (let cause = error as { type?: string; originalError?: unknown; cause?: unknown } | undefined; cause; cause = (cause.originalError ?? cause.cause) as typeof cause) {
+    if (cause.type && REFUSED_FOR_GOOD.has(cause.type)) return true;
   }
-  return event.envelope.causationId;
+  return false;
 }

@@ -1,8 +1,20 @@
 import { ServiceName } from '@ensemble/config';
 
+/** Rounds through retry topics before a record is dead-lettered: one topic per round, so that each holds records of one delay. */
+export const RETRY_ROUNDS = 3;
+
+export interface FailureTopics {
+  /** `<service>.retry-<round>`, round 1 first. */
+  retries: string[];
+  deadLetter: string;
+}
+
 /** Each consuming service's own retry and dead-letter topics (declared in infra/topics.yaml). */
-export function failureTopics(service: ServiceName): { retry: string; deadLetter: string } {
-  return { retry: `${service}.retry`, deadLetter: `${service}.dead-letter` };
+export function failureTopics(service: ServiceName): FailureTopics {
+  return {
+    retries: Array.from({ length: RETRY_ROUNDS }, (_, index) => `${service}.retry-${index + 1}`),
+    deadLetter: `${service}.dead-letter`,
+  };
 }
 
 /** Headers a rerouted record carries, besides the original record's own. */
@@ -11,12 +23,14 @@ export const FAILURE_HEADERS = {
   originalPartition: 'ensemble-original-partition',
   originalOffset: 'ensemble-original-offset',
   consumerGroup: 'ensemble-consumer-group',
-  /** `bad-magic-byte`, `unknown-schema-id`, `corrupt-body`, `handler-failed` or `non-retriable`. */
+  /** A {@link Failure}'s reason: an UndecodableReason, `handler-failed`, `constraint-violation`, `invalid-failure-headers`, … */
   reason: 'ensemble-error-reason',
   error: 'ensemble-error',
-  /** Rounds through the retry topic so far. */
+  /** Rounds through the retry topics so far. */
   attempts: 'ensemble-attempts',
   /** Epoch milliseconds before which a retry-topic record is not tried. */
   retryAt: 'ensemble-retry-at',
   failedAt: 'ensemble-failed-at',
+  /** A retry record's signature by its service (RetrySigner): a retry without a valid one is refused. */
+  signature: 'ensemble-signature',
 } as const;

@@ -39,7 +39,7 @@ async function getJson(url: string): Promise<any> {
 }
 
 async function decodeRecord<T extends EnsembleEvent>(record: ReadRecord): Promise<T> {
-  return (await codec.decode(record.message.value)) as T;
+  return (await codec.decode(record.topic, record.message.value)) as T;
 }
 
 /** Waits until `group` has committed past `offset` on the partition: the record has been handled. */

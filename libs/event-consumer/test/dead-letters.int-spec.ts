@@ -8,7 +8,7 @@ import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { createKafka, headersAsStrings } from '@ensemble/kafka';
 import { Choreography, eventually, paymentBody, paymentCompletedEvent, postPayment, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
-import { FAILURE_HEADERS } from '../src/failure-topics';
+import { FAILURE_HEADERS, failureTopics } from '../src/failure-topics';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'dead-letters-spec');
@@ -102,9 +102,9 @@ describe('records that cannot be processed go to the dead-letter topic without h
     const free = `free-${run}`;
     await postPayment(choreography.url('payments'), { ...paymentBody(1), customerId: locked });
     await eventually(async () => ((await profileCount(locked)) === 1 ? true : undefined), 'the first profile');
-    const retries = new TopicReader(kafka, 'crm.retry');
+    const retries = failureTopics('crm').retries.slice(0, 2).map((topic) => new TopicReader(kafka, topic));
     const deadLetters = new TopicReader(kafka, 'crm.dead-letter');
-    await Promise.all([retries.mark(), deadLetters.mark()]);
+    await Promise.all([...retries.map((reader) => reader.mark()), deadLetters.mark()]);
 
     // A transaction elsewhere holds the customer's row longer than CRM's whole retry budget.
     const blocker = new Client({ connectionString: config.databases.crm });
@@ -124,7 +124,8 @@ describe('records that cannot be processed go to the dead-letter topic without h
       [FAILURE_HEADERS.error]: expect.stringMatching(/lock timeout/),
     });
     expect(letter.message.key?.toString()).toBe(blocked.id);
-    expect(await retries.countSinceMark()).toBe(2);
+    // One round through each retry topic, one delay each.
+    expect(await Promise.all(retries.map((reader) => reader.countSinceMark()))).toEqual([1, 1]);
     expect(await profileCount(locked)).toBe(1);
 
     await blocker.query('ROLLBACK');
@@ -132,7 +133,7 @@ describe('records that cannot be processed go to the dead-letter topic without h
     await deadLetters.mark();
     const redrive = spawnSync('npm', ['run', '--silent', 'dlq', '--', 'redrive', 'crm'], { cwd: ROOT, encoding: 'utf8' });
 
-    expect(redrive.stdout).toMatch(/crm: redrove \d+ dead letter\(s\) to crm\.retry/);
+    expect(redrive.stdout).toMatch(/crm: redrove \d+ dead letter\(s\) to crm\.retry-1/);
     await eventually(async () => ((await profileCount(locked)) === 2 ? true : undefined), 'the redriven payment to be applied');
     // The poison records redriven with it fail again and return; once they are back, the retry topic has been worked through.
     await deadLetters.readUntil((read) => read.length >= 3);

@@ -41,6 +41,11 @@ export class EventCatalogue {
     this.byType = new Map(events.map((event) => [event.eventType, event]));
   }
 
+  /** The event of this type, or undefined: for types read from records, which may name anything. */
+  find(eventType: string): EventDefinition | undefined {
+    return this.byType.get(eventType);
+  }
+
   get(eventType: string): EventDefinition {
     const event = this.byType.get(eventType);
     if (!event) throw new Error(`Unknown event type ${eventType}: no schema for it under ${SCHEMAS_DIR}`);

@@ -1,9 +1,14 @@
-import { Controller, Get, Inject, Module } from '@nestjs/common';
+import { Controller, Get, Inject, Module, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { PLATFORM_CONFIG, PlatformConfig } from '@ensemble/config';
+import { EventTransport } from '@ensemble/event-consumer';
 import { createKafka } from '@ensemble/kafka';
 
-/** GET /health: ready when the service's database and Kafka both answer (503 with the failing part otherwise). */
+/**
+ * GET /health: ready when the service's database and Kafka both answer and, in a service that
+ * consumes, its consumer has joined its group (503 naming the missing part otherwise). It answers
+ * at once either way: none of these parts waits for another to start.
+ */
 @Controller('health')
 class HealthController {
   private readonly admin;
@@ -13,6 +18,7 @@ class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Optional() private readonly transport?: EventTransport,
   ) {
     this.admin = createKafka(config, 'health').admin();
   }
@@ -32,7 +38,14 @@ class HealthController {
           return kafka.down({ message: (error as Error).message });
         }
       },
+      ...(this.transport ? [() => this.consumerStatus(this.transport!)] : []),
     ]);
+  }
+
+  private consumerStatus(transport: EventTransport) {
+    const consumer = this.indicators.check('consumer');
+    const status = transport.consumption;
+    return status.consuming ? consumer.up() : consumer.down({ message: status.reason });
   }
 }
 

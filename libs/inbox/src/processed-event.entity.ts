@@ -19,6 +19,13 @@ export class ProcessedEvent {
   @Column({ type: 'bigint' })
   offset: string;
 
+  /** The business fact the event stands for (e.g. `PaymentCompleted:<payment id>`), unique: see ProcessedEventFacts. */
+  @Column({ type: 'text', nullable: true })
+  fact: string | null;
+
+  @Column({ name: 'content_hash', type: 'text', nullable: true })
+  contentHash: string | null;
+
   @Column({ name: 'processed_at', type: 'timestamptz', insert: false, update: false })
   processedAt: Date;
 }

@@ -77,7 +77,7 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
     }
     const total = aggregates.length * eventsPerAggregate;
     const records = await reader.readUntil((read) => read.length >= total);
-    const decoded = await Promise.all(records.map(async (record) => (await codec.decode(record.message.value)) as PaymentCompleted));
+    const decoded = await Promise.all(records.map(async (record) => (await codec.decode('payments.payment-completed', record.message.value)) as PaymentCompleted));
 
     const sequences = new Map<string, number[]>();
     for (const event of decoded) sequences.set(event.customerId, [...(sequences.get(event.customerId) ?? []), event.amountMinor]);

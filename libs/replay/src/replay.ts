@@ -3,10 +3,8 @@ import { Logger } from '@nestjs/common';
 import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource, MigrationInterface } from 'typeorm';
 import { ServiceName } from '@ensemble/config';
-import { UndecodableRecordError } from '@ensemble/event-codec';
-import { DeliveredRecord, EventTransport } from '@ensemble/event-consumer';
+import { ApplyControl, classifyFailure, DeliveredRecord, EventTransport } from '@ensemble/event-consumer';
 import { headersAsStrings } from '@ensemble/kafka';
-import { backoffDelay } from '@ensemble/retry';
 import { ShadowSchema } from './shadow-schema';
 import { ReplayWindow } from './replay-window';
 
@@ -269,8 +267,9 @@ export class Replay {
         .slice(start, start + CHUNK)
         .filter((message) => Number(message.offset) >= partition.position && (partition.stop === undefined || Number(message.offset) < partition.stop));
       if (chunk.length > 0) {
+        const control: ApplyControl = { heartbeat, stopping: () => this.ending || !isRunning() };
         const records = await this.decode(batch.topic, batch.partition, chunk);
-        await this.apply(records);
+        await this.apply(records, control);
         const last = chunk[chunk.length - 1].offset;
         partition.position = Number(last) + 1;
         this.recordsRead += chunk.length;
@@ -289,48 +288,37 @@ export class Replay {
     const records: DeliveredRecord[] = [];
     for (const message of messages) {
       try {
-        const event = await this.deps.transport.decode(message.value);
+        const event = await this.deps.transport.decode(topic, message.value);
         records.push({ event, delivery: { topic, partition, offset: message.offset, headers: headersAsStrings(message.headers) } });
       } catch (error) {
         // The live consumer dead-lettered these bytes too: they never had an effect to rebuild.
-        if (!(error instanceof UndecodableRecordError)) throw error;
-        this.skip({ topic, partition, offset: message.offset, reason: error.message });
+        const failure = classifyFailure(error);
+        if (failure.kind !== 'permanent') throw error;
+        this.skip({ topic, partition, offset: message.offset, reason: `${failure.reason}: ${failure.message}` });
       }
     }
     return records;
   }
 
-  /** Applies records to the shadow, a chunk per transaction; a record whose handler keeps failing is skipped and listed. */
-  private async apply(records: DeliveredRecord[]): Promise<void> {
+  /**
+   * Applies records to the shadow through the consumer core, a chunk per transaction; a record that
+   * keeps failing is skipped and listed, as the live consumer dead-lettered it.
+   */
+  private async apply(records: DeliveredRecord[], control: ApplyControl): Promise<void> {
     while (this.halted && !this.ending) await sleep(20);
     if (this.ending) return;
-    const applying = this.applyIsolatingFailures(records);
+    const target = { schema: this.shadowName, rebuild: this.source.rebuild, windowStart: this.from };
+    const applying = this.deps.transport.apply(records, target, control).then((failures) => {
+      for (const { record, failure } of failures) {
+        const { topic, partition, offset } = record.delivery;
+        this.skip({ topic, partition, offset, reason: `${failure.reason}: ${failure.message}` });
+      }
+    });
     this.inFlight.add(applying);
     try {
       await applying;
     } finally {
       this.inFlight.delete(applying);
-    }
-  }
-
-  private async applyIsolatingFailures(records: DeliveredRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const target = { schema: this.shadowName, rebuild: this.source.rebuild, windowStart: this.from };
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      try {
-        return await this.deps.transport.applyEvents(records, target);
-      } catch (error) {
-        if (attempt === 3) {
-          if (records.length > 1) {
-            for (const record of records) await this.applyIsolatingFailures([record]);
-          } else {
-            const [{ delivery }] = records;
-            this.skip({ topic: delivery.topic, partition: delivery.partition, offset: delivery.offset, reason: (error as Error).message });
-          }
-          return;
-        }
-        await sleep(backoffDelay(attempt, { initialMs: 100, maxMs: 1_000 }));
-      }
     }
   }
 

@@ -6,7 +6,7 @@ import { PLATFORM_CONFIG, PlatformConfig } from '@ensemble/config';
 import { quoteIdentifier } from '@ensemble/database';
 import { EventTransport } from '@ensemble/event-consumer';
 import { ApiError } from '@ensemble/http';
-import { CreateProcessedEvents1763781000000 } from '@ensemble/inbox';
+import { INBOX_MIGRATIONS } from '@ensemble/inbox';
 import { createKafka } from '@ensemble/kafka';
 import { Replay, REPLAY_SESSION_TIMEOUT_MS, ReplayRequest } from './replay';
 import { REPLAY_OPTIONS, ReplayModuleOptions } from './replay-options';
@@ -111,7 +111,7 @@ export class Replays implements OnApplicationShutdown {
         kafka: this.kafka,
         dataSource: this.dataSource,
         transport: this.transport,
-        migrations: [CreateProcessedEvents1763781000000, ...this.options.projection].map((Migration) => new Migration()),
+        migrations: [...INBOX_MIGRATIONS, ...this.options.projection].map((Migration) => new Migration()),
         window: this.options.window,
         onFinished,
       },

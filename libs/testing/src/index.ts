@@ -6,3 +6,4 @@ export * from './payment-requests';
 export * from './post-json';
 export * from './consumer-lag';
 export * from './projection-checksum';
+export * from './hostile-records';

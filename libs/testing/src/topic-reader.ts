@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 
 export interface ReadRecord {
+  topic: string;
   partition: number;
   offset: string;
   message: KafkaMessage;
@@ -39,7 +40,7 @@ export class TopicReader {
       const finished = new Promise<void>((resolve) => (finish = resolve));
       await consumer.run({
         eachMessage: async ({ partition, message }) => {
-          records.push({ partition, offset: message.offset, message });
+          records.push({ topic: this.topic, partition, offset: message.offset, message });
           if (done(records)) finish();
         },
       });

@@ -153,7 +153,7 @@ export class ChoreographyFeed implements OnModuleDestroy {
     const at = Date.now();
     let event: EnsembleEvent;
     try {
-      event = await this.codec.decode(message.value);
+      event = await this.codec.decode(topic, message.value);
     } catch (error) {
       return this.logger.warn(`skipped ${topic}[${partition}]@${message.offset}: ${(error as Error).message}`);
     }

@@ -1,0 +1,154 @@
+import { hash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { quoteIdentifier } from '@ensemble/database';
+import { EnsembleEvent } from '@ensemble/events';
+import { DeliveredEvent, recordProcessed } from '@ensemble/inbox';
+import { backoffDelay } from '@ensemble/retry';
+import { Delivery, EventContext, TransactionBuffer } from './event-context';
+import { classifyFailure, Failure, NonRetriableError } from './failure';
+import { rebuildPattern } from './rebuild-from';
+
+/** A decoded event and where it was read from. */
+export interface DeliveredRecord {
+  event: EnsembleEvent;
+  delivery: Delivery;
+}
+
+/** A record that the core could not apply, and why: the caller reroutes it (live) or lists it (replay). */
+export interface RecordFailure<R = DeliveredRecord> {
+  record: R;
+  failure: Failure;
+}
+
+/**
+ * Where a transaction's effects go: by default the live tables; in a replay, the shadow schema the
+ * replay builds, seen alone (search_path names only it), so that nothing outside it can be written.
+ */
+export interface ApplyTarget {
+  schema?: string;
+  /** Apply through the `@RebuildFrom` handlers, recording each announcement's cause as processed. */
+  rebuild?: boolean;
+  /** In a window replay, the window's start (see EventContext.windowStart). */
+  windowStart?: Date;
+}
+
+/** Hands an event to the handler registered for `pattern`; false when there is none. */
+export type Dispatch = (pattern: string, event: EnsembleEvent, context: EventContext) => Promise<boolean>;
+
+export interface ApplyControl {
+  /** Keeps the caller's group membership while the core waits. */
+  heartbeat(): Promise<void>;
+  /** True once the caller is stopping: an outage is then given up (the records stay uncommitted) rather than waited out. */
+  stopping(): boolean;
+}
+
+/**
+ * The consumer core: applies records in transactions (inbox, handlers, buffers) with one failure
+ * policy, for live consumption and replay alike.
+ *
+ * - A chunk is applied in one transaction; a retriable failure is tried `attempts` times in place
+ *   with backoff, a permanent one not again; then the chunk's records are tried one by one, so that
+ *   only those that fail on their own are returned as failed.
+ * - A database that is down fails no record: the core waits until it answers and tries the same
+ *   records again, their attempts untouched.
+ * - An event for a fact applied before under another event id has no effect; if its content
+ *   differs from what was applied, it fails as `conflicting-duplicate`.
+ */
+export class EventApplier {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly dispatch: Dispatch,
+    private readonly attempts: number,
+  ) {}
+
+  async apply<R extends DeliveredRecord>(records: R[], target: ApplyTarget, control: ApplyControl): Promise<RecordFailure<R>[]> {
+    if (records.length === 0) return [];
+    let failure: Failure;
+    for (let attempt = 1; ; ) {
+      try {
+        return await this.applyInTransaction(records, target);
+      } catch (error) {
+        failure = classifyFailure(error);
+        // A database that was down is waited for without counting; one that answers at once was not the cause.
+        if (failure.kind === 'outage' && (await this.waitForDatabase(error, control))) continue;
+        if (failure.kind === 'permanent' || attempt >= this.attempts) break;
+        await sleep(backoffDelay(attempt++, { initialMs: 100, maxMs: 2_000 }));
+        await control.heartbeat();
+      }
+    }
+    if (records.length === 1) return [{ record: records[0], failure: { ...failure, kind: failure.kind === 'outage' ? 'retriable' : failure.kind } }];
+    // Isolate the failing records so that the others in the chunk are not held back by them.
+    const failures: RecordFailure<R>[] = [];
+    for (const record of records) failures.push(...(await this.apply([record], target, control)));
+    return failures;
+  }
+
+  /**
+   * One transaction: record the events as processed, apply those not seen before in order, flush
+   * the handlers' buffers. A rebuild records the cause of each announcement, the event the live
+   * handler answered, so that the rebuilt inbox matches the live one.
+   */
+  private applyInTransaction<R extends DeliveredRecord>(records: R[], target: ApplyTarget): Promise<RecordFailure<R>[]> {
+    const processedId = (event: EnsembleEvent) => (target.rebuild ? causeOf(event) : event.envelope.eventId);
+    return this.dataSource.transaction(async (manager) => {
+      if (target.schema) await manager.query(`SET LOCAL search_path TO ${quoteIdentifier(target.schema)}`);
+      const { fresh, conflicting } = await recordProcessed(
+        manager,
+        records.map(({ event, delivery }): DeliveredEvent => {
+          const { topic, partition, offset } = delivery;
+          return { eventId: processedId(event), topic, partition, offset, ...(target.rebuild ? {} : factOf(event)) };
+        }),
+      );
+      const buffers = new Map<string, TransactionBuffer>();
+      const bufferFor = <T extends TransactionBuffer>(key: string, create: () => T): T => {
+        if (!buffers.has(key)) buffers.set(key, create());
+        return buffers.get(key) as T;
+      };
+      for (const { event, delivery } of records) {
+        if (!fresh.delete(processedId(event))) continue;
+        const eventType = event.envelope.eventType;
+        const context = new EventContext([manager, delivery, bufferFor, target.windowStart]);
+        await this.dispatch(target.rebuild ? rebuildPattern(eventType) : eventType, event, context);
+      }
+      for (const buffer of buffers.values()) await buffer.flush(manager);
+      return records
+        .filter(({ event }) => conflicting.has(event.envelope.eventId))
+        .map((record) => ({
+          record,
+          failure: {
+            kind: 'permanent' as const,
+            reason: 'conflicting-duplicate',
+            message: `${record.event.envelope.eventType} for ${record.event.envelope.aggregateId} was applied before under another event id, with other content`,
+          },
+        }));
+    });
+  }
+
+  /** Waits until the database answers; false if it answered at once, so that the failure was not an outage after all. */
+  private async waitForDatabase(cause: unknown, control: ApplyControl): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dataSource.query('SELECT 1');
+        return attempt > 1;
+      } catch {
+        if (control.stopping()) throw cause;
+        await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5_000 }));
+        await control.heartbeat();
+      }
+    }
+  }
+}
+
+/** The fact an event stands for: each event type happens at most once to an aggregate. */
+function factOf(event: EnsembleEvent): Pick<DeliveredEvent, 'fact' | 'contentHash'> {
+  const { envelope, ...content } = event;
+  return { fact: `${envelope.eventType}:${envelope.aggregateId}`, contentHash: hash('sha1', JSON.stringify(content)) };
+}
+
+function causeOf(event: EnsembleEvent): string {
+  if (!event.envelope.causationId) {
+    throw new NonRetriableError(`${event.envelope.eventType} ${event.envelope.eventId} names no cause, so a rebuild cannot tell which event it answered`);
+  }
+  return event.envelope.causationId;
+}

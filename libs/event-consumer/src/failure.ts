@@ -1,0 +1,61 @@
+import { UndecodableRecordError } from '@ensemble/event-codec';
+
+/** A handler error that no retry can fix (the event contradicts the service's state): dead-lettered at once. */
+export class NonRetriableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NonRetriableError';
+  }
+}
+
+/**
+ * A handler error for an event that arrived before one it depends on: it is tried again through
+ * the retry topics, as a retriable failure is, until what it waits for has been applied.
+ */
+export class NotYetApplicableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotYetApplicableError';
+  }
+}
+
+/**
+ * What the consumer core does about a failure:
+ * - `retriable`: try again in place, then through the retry topics, then dead-letter;
+ * - `not-yet`: the same path, for an event that waits on another;
+ * - `permanent`: dead-letter at once, since trying again can only fail the same way;
+ * - `outage`: a dependency of the service is down; wait until it is back and try the same records
+ *   again, their attempts untouched: the records are not to blame.
+ */
+export type FailureKind = 'retriable' | 'not-yet' | 'permanent' | 'outage';
+
+export interface Failure {
+  kind: FailureKind;
+  /** The dead letter's `ensemble-error-reason`. */
+  reason: string;
+  message: string;
+}
+
+/** PostgreSQL error classes that no retry fixes: data exceptions (22), integrity violations (23), syntax or access (42). */
+const PERMANENT_SQLSTATE_CLASSES = new Set(['22', '23', '42']);
+/** PostgreSQL shutting down, starting up or refusing connections: the database, not the record. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+/** What node-postgres and TypeORM say when a connection drops without a code. */
+const DROPPED_CONNECTION = /Connection terminated|connection timeout|Client has encountered a connection error|Connection is not established/i;
+
+/** The one classification of failures that live consumption and replay share. */
+export function classifyFailure(error: unknown): Failure {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof UndecodableRecordError) return { kind: 'permanent', reason: error.reason, message };
+  if (error instanceof NonRetriableError) return { kind: 'permanent', reason: 'non-retriable', message };
+  if (error instanceof NotYetApplicableError) return { kind: 'not-yet', reason: 'not-yet-applicable', message };
+  const code = String((error as { code?: unknown })?.code ?? '');
+  if (UNREACHABLE_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08') || DROPPED_CONNECTION.test(message)) {
+    return { kind: 'outage', reason: 'database-unavailable', message };
+  }
+  if (/^[0-9A-Z]{5}$/.test(code) && PERMANENT_SQLSTATE_CLASSES.has(code.slice(0, 2))) {
+    return { kind: 'permanent', reason: code.startsWith('23') ? 'constraint-violation' : 'invalid-data', message };
+  }
+  return { kind: 'retriable', reason: 'handler-failed', message };
+}
