@@ -23,6 +23,11 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
     if (host.getType() === 'rpc') return throwError(() => exception);
     const response = host.switchToHttp().getResponse<Response>();
+    // A health check's 503 keeps Terminus's body, which names each part and its status.
+    if (exception instanceof HttpException && isHealthReport(exception.getResponse())) {
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     const body = this.toBody(exception);
     response.status(body.error.status).json(body);
   }
@@ -48,6 +53,10 @@ export class ApiErrorFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return error(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'The service failed to handle the request; it has been logged.');
   }
+}
+
+function isHealthReport(response: unknown): boolean {
+  return typeof response === 'object' && response !== null && 'details' in response && 'status' in response;
 }
 
 function error(status: number, code: string, message: string): ApiErrorBody {

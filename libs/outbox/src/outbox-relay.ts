@@ -87,7 +87,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    await this.producer.connect();
+    // Connecting is part of the loop: a broker or database that is down is waited for, and the service starts all the same.
     this.loop = this.run();
   }
 
@@ -157,6 +157,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     let attempt = 0;
     while (this.running) {
       try {
+        await this.producer.connect();
         await this.connect();
         attempt = 0;
         while (this.running) {

@@ -7,3 +7,4 @@ export * from './post-json';
 export * from './consumer-lag';
 export * from './projection-checksum';
 export * from './hostile-records';
+export * from './scratch-postgres';

@@ -6,6 +6,11 @@ import { ServiceName } from '@ensemble/config';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
+/** Terminus's answer: each part's status, with a message when it is down. */
+interface HealthBody {
+  details?: Record<string, { status: string; message?: string }>;
+}
+
 /**
  * A service running as its own OS process from `dist/` (built by the test run's global setup), the
  * way it runs in production, so that a spec can SIGKILL it. Output goes to .ensemble/test-logs/.
@@ -18,7 +23,14 @@ export class ServiceProcess {
     readonly logFile: string,
   ) {}
 
-  static async start(service: ServiceName, options: { port: number; name?: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<ServiceProcess> {
+  /**
+   * Starts the service and waits until `/health` says it is ready, or with `ready: false` only until
+   * it answers at all (for a spec that starts it without one of its dependencies).
+   */
+  static async start(
+    service: ServiceName,
+    options: { port: number; name?: string; env?: Record<string, string>; nodeArgs?: string[]; ready?: boolean },
+  ): Promise<ServiceProcess> {
     const name = options.name ?? service;
     const logDir = join(ROOT, '.ensemble', 'test-logs');
     mkdirSync(logDir, { recursive: true });
@@ -29,7 +41,7 @@ export class ServiceProcess {
       stdio: ['ignore', log, log],
     });
     const started = new ServiceProcess(name, `http://127.0.0.1:${options.port}`, child, logFile);
-    await started.waitUntilHealthy();
+    await started.waitUntilHealthy(options.ready ?? true);
     return started;
   }
 
@@ -58,12 +70,19 @@ export class ServiceProcess {
     await exited;
   }
 
-  private async waitUntilHealthy(timeoutMs = 30_000): Promise<void> {
+  /** GET /health: 200 when ready, 503 naming what is missing. */
+  async health(): Promise<{ status: number; body: HealthBody }> {
+    const response = await fetch(`${this.url}/health`);
+    return { status: response.status, body: (await response.json()) as HealthBody };
+  }
+
+  private async waitUntilHealthy(ready: boolean, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`${this.name} exited with ${this.child.exitCode ?? this.child.signalCode} while starting; see ${this.logFile}`);
       try {
-        if ((await fetch(`${this.url}/health`)).ok) return;
+        const response = await fetch(`${this.url}/health`);
+        if (response.ok || !ready) return;
       } catch {
         // Not listening yet.
       }
