@@ -165,6 +165,12 @@ describe('a bad record costs only itself', () => {
       await expectCostsOnlyItself('an upper-case event id', everyConsumer('invalid-envelope'), () => produce(PAYMENTS_TOPIC, shouting));
       expect(await appliedBy('PaymentCompleted', event.envelope.aggregateId)).toEqual([]);
     });
+
+    it('a payment announced under another aggregate id than its own, which would make it a second fact', async () => {
+      const event = paymentCompletedEvent(13);
+      const disguised = await codec.encode('PaymentCompleted', { ...event, envelope: { ...event.envelope, aggregateId: randomUUID() } });
+      await expectCostsOnlyItself('an aggregate id that is not the payment id', everyConsumer('invalid-envelope'), () => produce(PAYMENTS_TOPIC, disguised));
+    });
   });
 
   describe('a handler failure that no retry can fix is dead-lettered at once, and nowhere else', () => {

@@ -106,6 +106,14 @@ export class EventCodec {
     if (!CANONICAL_UUID.test(event.envelope.eventId)) {
       throw new UndecodableRecordError('invalid-envelope', `event id ${JSON.stringify(event.envelope.eventId)} is not a lower-case canonical UUID`);
     }
+    // The aggregate names the business fact that consumers deduplicate on: one spelling, one value.
+    const aggregate = (event as unknown as Record<string, unknown>)[definition.aggregateField];
+    if (aggregate !== event.envelope.aggregateId || (definition.aggregateIsUuid && !CANONICAL_UUID.test(String(aggregate)))) {
+      throw new UndecodableRecordError(
+        'invalid-envelope',
+        `aggregate id ${JSON.stringify(event.envelope.aggregateId)} is not the event's ${definition.aggregateField} ${JSON.stringify(aggregate)}, spelled as a canonical UUID`,
+      );
+    }
   }
 
   /**

@@ -69,9 +69,10 @@ describe('EventCodec', () => {
     }
 
     it('a writer schema that the topic\'s subject does not hold (an InvoiceIssued on the payments topic)', async () => {
+      const invoiceId = randomUUID();
       const invoice = await codec.encode('InvoiceIssued', {
-        envelope: { ...event.envelope, eventId: randomUUID(), eventType: 'InvoiceIssued', producer: 'invoice' },
-        invoiceId: randomUUID(),
+        envelope: { ...event.envelope, eventId: randomUUID(), eventType: 'InvoiceIssued', aggregateId: invoiceId, producer: 'invoice' },
+        invoiceId,
         invoiceNumber: '2026-000001',
         paymentId,
         customerId: 'customer-1',
@@ -87,6 +88,15 @@ describe('EventCodec', () => {
     it('an envelope that names another event type than its schema', async () => {
       const lying = await codec.encode('PaymentCompleted', { ...event, envelope: { ...event.envelope, eventType: 'InvoiceIssued' } });
       expect(await refusal(lying)).toMatchObject({ reason: 'event-type-not-on-topic' });
+    });
+
+    it.each([
+      ['another payment', (paymentId: string) => ({ paymentId: randomUUID(), aggregateId: paymentId })],
+      ['the same payment in upper case', (paymentId: string) => ({ paymentId: paymentId.toUpperCase(), aggregateId: paymentId.toUpperCase() })],
+    ])('an aggregate id that is not the event\'s own id, canonically spelled (%s)', async (_case, ids) => {
+      const { paymentId: otherId, aggregateId } = ids(paymentId);
+      const value = await codec.encode('PaymentCompleted', { ...event, paymentId: otherId, envelope: { ...event.envelope, aggregateId } });
+      expect(await refusal(value)).toMatchObject({ reason: 'invalid-envelope' });
     });
 
     it.each([

@@ -29,6 +29,10 @@ export interface EventDefinition {
   topic: string;
   /** Confluent's TopicNameStrategy: `<topic>-value`. */
   subject: string;
+  /** The field after the envelope: the id of the aggregate the event is about, equal to `envelope.aggregateId`. */
+  aggregateField: string;
+  /** Whether that id is a UUID (logical type `uuid`), and so must be spelled canonically. */
+  aggregateIsUuid: boolean;
   /** Self-contained Avro schema (the envelope inlined), as registered. */
   schema: AvroSchema;
   file: string;
@@ -84,12 +88,16 @@ function defineEvent(file: string, owner: ServiceName, envelope: AvroSchema): Ev
   if (first?.name !== 'envelope' || first.type !== ENVELOPE_TYPE) {
     throw fail(`the first field must be { "name": "envelope", "type": "${ENVELOPE_TYPE}" }`);
   }
+  const aggregate = (schema.fields as Array<{ name: string; type: unknown }>)[1];
+  if (!aggregate?.name.endsWith('Id')) throw fail('the second field must be the id of the aggregate the event is about, e.g. paymentId');
   const topic = `${owner}.${eventName}`;
   return {
     eventType,
     owner,
     topic,
     subject: `${topic}-value`,
+    aggregateField: aggregate.name,
+    aggregateIsUuid: (aggregate.type as { logicalType?: string })?.logicalType === 'uuid',
     schema: { ...schema, fields: [{ ...first, type: envelope }, ...(schema.fields as unknown[]).slice(1)] },
     file,
   };

@@ -22,13 +22,12 @@ export function postPayment(baseUrl: string, body: unknown, key: string = random
 
 /**
  * A PaymentCompleted as the payments service publishes it for `paymentBody(seed)`, for records a
- * spec or benchmark produces itself; `facts` override the body's, and `aggregateId` the payment id.
+ * spec or benchmark produces itself; `facts` override the body's, and `aggregateId` sets the payment id (its aggregate's).
  */
 export function paymentCompletedEvent(seed = 1, facts: Partial<Omit<PaymentCompleted, 'envelope'>> = {}, aggregateId?: string): PaymentCompleted {
-  const paymentId = randomUUID();
-  const aggregate = aggregateId ?? paymentId;
+  const paymentId = aggregateId ?? randomUUID();
   return {
-    envelope: { eventId: randomUUID(), eventType: 'PaymentCompleted', occurredAt: Date.now(), aggregateId: aggregate, correlationId: aggregate, causationId: null, producer: 'payments' },
+    envelope: { eventId: randomUUID(), eventType: 'PaymentCompleted', occurredAt: Date.now(), aggregateId: paymentId, correlationId: paymentId, causationId: null, producer: 'payments' },
     paymentId,
     ...paymentBody(seed),
     completedAt: Date.now(),
