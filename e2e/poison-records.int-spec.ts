@@ -223,7 +223,7 @@ describe('a bad record costs only itself', () => {
 
   describe('failure headers read back from a retry topic are checked, not trusted', () => {
     /** A retry record for `event` as the service would write it, signed with its key when `sign` is set. */
-    async function retryRecord(service: ServiceName, event: PaymentCompleted, position: { partition: number; offset: string }, overrides: Record<string, string>, sign: boolean) {
+    async function retryRecord(service: ServiceName, round: number, event: PaymentCompleted, position: { partition: number; offset: string }, overrides: Record<string, string>, sign: boolean) {
       const value = await codec.encode('PaymentCompleted', event);
       const headers: Record<string, string> = {
         [FAILURE_HEADERS.originalTopic]: PAYMENTS_TOPIC,
@@ -236,9 +236,9 @@ describe('a bad record costs only itself', () => {
       if (sign) {
         const db = databases.get(service)!;
         const signer = await RetrySigner.load(async (sql, parameters) => (await db.query(sql, parameters)).rows);
-        headers[FAILURE_HEADERS.signature] = signer.sign({ headers, key: Buffer.from(event.paymentId), value });
+        headers[FAILURE_HEADERS.signature] = signer.sign({ topic: failureTopics(service).retries[round - 1], headers, key: Buffer.from(event.paymentId), value });
       }
-      return { key: event.paymentId, value, headers };
+      return { topic: failureTopics(service).retries[round - 1], messages: [{ key: event.paymentId, value, headers }] };
     }
 
     it.each([
@@ -248,13 +248,14 @@ describe('a bad record costs only itself', () => {
       ['no original offset', { [FAILURE_HEADERS.originalOffset]: '' }, true],
       ['well-formed headers that the service did not sign (an event that is on no event topic)', {}, false],
       ['a signed retry whose attempts were changed afterwards', { [FAILURE_HEADERS.attempts]: '0' }, 'tampered'],
+      ['a signed retry of the last round copied to the first round\'s topic', { [FAILURE_HEADERS.attempts]: '3' }, 'copied'],
     ])('%s is dead-lettered as invalid, and not applied', async (name, overrides, sign) => {
       const event = paymentCompletedEvent(11);
       await expectCostsOnlyItself(name, { crm: 'invalid-failure-headers', invoice: 'invalid-failure-headers' }, async () => {
         for (const service of ['crm', 'invoice'] as const) {
-          const record = await retryRecord(service, event, { partition: 0, offset: '0' }, sign === 'tampered' ? {} : overrides, sign !== false);
-          if (sign === 'tampered') Object.assign(record.headers, overrides);
-          await producer.send({ topic: failureTopics(service).retries[0], acks: -1, messages: [record] });
+          const record = await retryRecord(service, sign === 'copied' ? 3 : 1, event, { partition: 0, offset: '0' }, sign === 'tampered' ? {} : overrides, sign !== false);
+          if (sign === 'tampered') Object.assign(record.messages[0].headers, overrides);
+          await producer.send({ ...record, topic: failureTopics(service).retries[0], acks: -1 });
         }
       });
       expect(await appliedBy('PaymentCompleted', event.paymentId)).toEqual([]);
@@ -270,8 +271,7 @@ describe('a bad record costs only itself', () => {
       const dueAt = String(Date.now() + LONGEST_DELAY_MS - 5_000);
       await expectCostsOnlyItself('a retry due in 55 s', {}, async () => {
         for (const service of CONSUMING_SERVICES) {
-          const record = await retryRecord(service, event, { partition, offset: baseOffset! }, { [FAILURE_HEADERS.attempts]: '2', [FAILURE_HEADERS.retryAt]: dueAt }, true);
-          await producer.send({ topic: failureTopics(service).retries[1], acks: -1, messages: [record] });
+          await producer.send({ ...(await retryRecord(service, 2, event, { partition, offset: baseOffset! }, { [FAILURE_HEADERS.attempts]: '2', [FAILURE_HEADERS.retryAt]: dueAt }, true)), acks: -1 });
         }
       });
       // Still waiting: no consumer has committed past it.

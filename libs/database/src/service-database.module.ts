@@ -21,7 +21,8 @@ function databaseSessionSettings() {
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   });
-  return { max: settings.DATABASE_POOL_SIZE, options: `-c lock_timeout=${settings.DATABASE_LOCK_TIMEOUT_MS}` };
+  // A connection attempt gives up well within a consumer's session timeout, so that waiting out an unreachable server never costs the group membership.
+  return { max: settings.DATABASE_POOL_SIZE, options: `-c lock_timeout=${settings.DATABASE_LOCK_TIMEOUT_MS}`, connectionTimeoutMillis: 5_000 };
 }
 
 /**

@@ -15,11 +15,8 @@ export interface EventCodecOptions {
   maxValueBytes?: number;
 }
 
-/** A writer schema as the registry holds it: the parsed type and the subjects it is registered under. */
-interface WriterSchema {
-  type: Type;
-  subjects: Set<string>;
-}
+/** Envelope strings that a follow-on event copies: bounded, so that no event can make its successors too large to publish. */
+const MAX_ENVELOPE_TEXT = 200;
 
 /**
  * Encodes events to Confluent wire format (magic byte 0, schema id, Avro body) and back, with the
@@ -32,8 +29,12 @@ interface WriterSchema {
  */
 export class EventCodec {
   private readonly schemaIds = new Map<string, Promise<number>>();
-  /** Writer schemas being fetched, by id: records decoded at once share one request and one parse of the schema. */
-  private readonly writerSchemas = new Map<number, Promise<WriterSchema>>();
+  /**
+   * Writer schemas by id and subject: records decoded at once share one request and one parse of the
+   * schema. Only schemas found under the subject stay; a refusal is asked again next time, so that
+   * records naming ids that do not exist yet can neither grow the map nor outlive the id's registration.
+   */
+  private readonly writerSchemas = new Map<string, Promise<Type>>();
   private readonly maxValueBytes: number;
 
   constructor(
@@ -74,22 +75,15 @@ export class EventCodec {
       throw new UndecodableRecordError('bad-magic-byte', `not Confluent wire format: ${describeStart(value)}`);
     }
     const schemaId = value.readInt32BE(1);
-    const writer = await this.writerSchema(schemaId);
-    const subject = `${topic}-value`;
-    if (!writer.subjects.has(subject)) {
-      throw new UndecodableRecordError(
-        'schema-not-on-topic',
-        `schema id ${schemaId} is registered under ${[...writer.subjects].join(', ') || 'no subject'}, not ${subject}`,
-      );
-    }
+    const writer = await this.writerSchema(schemaId, `${topic}-value`);
     let event: EnsembleEvent;
     try {
-      event = decodeAvroBody(writer.type, value.subarray(HEADER_LENGTH)) as EnsembleEvent;
+      event = decodeAvroBody(writer, value.subarray(HEADER_LENGTH)) as EnsembleEvent;
     } catch (error) {
       const problem = error instanceof AvroBoundsError ? error.message : `${(error as Error).message}`;
       throw new UndecodableRecordError('corrupt-body', `body does not match schema id ${schemaId}: ${problem}`);
     }
-    this.checkPlacement(topic, writer.type, event);
+    this.checkPlacement(topic, writer, event);
     return event;
   }
 
@@ -101,6 +95,13 @@ export class EventCodec {
       throw new UndecodableRecordError(
         'event-type-not-on-topic',
         `a ${recordName ?? type.typeName} record claiming to be ${event.envelope?.eventType} does not belong on ${topic}`,
+      );
+    }
+    const { correlationId, causationId, producer } = event.envelope;
+    if (producer !== definition.owner || correlationId.length > MAX_ENVELOPE_TEXT || (causationId?.length ?? 0) > MAX_ENVELOPE_TEXT) {
+      throw new UndecodableRecordError(
+        'invalid-envelope',
+        `the producer must be ${definition.owner} (not ${JSON.stringify(producer.slice(0, 50))}), and the correlation and causation ids at most ${MAX_ENVELOPE_TEXT} characters`,
       );
     }
     if (!CANONICAL_UUID.test(event.envelope.eventId)) {
@@ -117,34 +118,31 @@ export class EventCodec {
   }
 
   /**
-   * The registry client caches a schema once fetched, but each decode that starts before then fetches
-   * and parses it again: a consumer starting on a backlog did so for every record of its first chunk.
+   * The writer's schema, once the registry says that `subject` holds it: a schema registered
+   * elsewhere is refused before it is fetched or parsed. The registry client caches a schema once
+   * fetched, but each decode that starts before then would fetch and parse it again.
    */
-  private writerSchema(schemaId: number): Promise<WriterSchema> {
-    let schema = this.writerSchemas.get(schemaId);
+  private writerSchema(schemaId: number, subject: string): Promise<Type> {
+    const key = `${schemaId} ${subject}`;
+    let schema = this.writerSchemas.get(key);
     if (!schema) {
-      schema = Promise.all([this.registry.getSchema(schemaId), this.subjectsOf(schemaId)]).then(
-        ([type, subjects]) => ({ type: type as unknown as Type, subjects }),
-        (error: { status?: number }) => {
-          // A registry that does not answer is a transient failure, not a property of the record.
-          if (error.status === 404) throw new UndecodableRecordError('unknown-schema-id', `schema id ${schemaId} is not in the registry`);
-          throw error;
-        },
-      );
-      schema.catch((error) => {
-        if (!(error instanceof UndecodableRecordError)) this.writerSchemas.delete(schemaId);
-      });
-      this.writerSchemas.set(schemaId, schema);
+      schema = this.fetchWriterSchema(schemaId, subject);
+      schema.catch(() => this.writerSchemas.delete(key));
+      this.writerSchemas.set(key, schema);
     }
     return schema;
   }
 
-  /** The subjects that hold a schema id: the registry's `GET /schemas/ids/{id}/versions`. */
-  private async subjectsOf(schemaId: number): Promise<Set<string>> {
-    const response = await fetch(`${this.registryUrl}/schemas/ids/${schemaId}/versions`);
-    if (!response.ok) throw Object.assign(new Error(`the registry answered ${response.status} for the subjects of schema id ${schemaId}`), { status: response.status });
-    const versions = (await response.json()) as Array<{ subject: string }>;
-    return new Set(versions.map((version) => version.subject));
+  private async fetchWriterSchema(schemaId: number, subject: string): Promise<Type> {
+    // A registry that does not answer (or answers 5xx) is a transient failure, not a property of the record.
+    const response = await fetch(`${this.registryUrl}/schemas/ids/${schemaId}/versions`, { signal: AbortSignal.timeout(10_000) });
+    if (response.status === 404) throw new UndecodableRecordError('unknown-schema-id', `schema id ${schemaId} is not in the registry`);
+    if (!response.ok) throw new Error(`the registry answered ${response.status} for the subjects of schema id ${schemaId}`);
+    const subjects = ((await response.json()) as Array<{ subject: string }>).map((version) => version.subject);
+    if (!subjects.includes(subject)) {
+      throw new UndecodableRecordError('schema-not-on-topic', `schema id ${schemaId} is registered under ${subjects.join(', ') || 'no subject'}, not ${subject}`);
+    }
+    return (await this.registry.getSchema(schemaId)) as unknown as Type;
   }
 
   private schemaId(eventType: EventType): Promise<number> {

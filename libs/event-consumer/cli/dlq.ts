@@ -22,8 +22,11 @@ async function main([command, service]: string[]): Promise<void> {
     const db = new Client({ connectionString: config.databases[service as ServiceName] });
     await db.connect();
     const signer = await RetrySigner.load(async (sql, parameters) => (await db.query(sql, parameters)).rows).finally(() => db.end());
-    const redriven = await redriveDeadLetters(kafka, service as ServiceName, signer);
-    console.log(redriven === 0 ? `${service}: no dead letters to redrive` : `${service}: redrove ${redriven} dead letter(s) to ${failureTopics(service as ServiceName).retries[0]}`);
+    const { redriven, refused } = await redriveDeadLetters(kafka, service as ServiceName, signer);
+    console.log(
+      (redriven === 0 ? `${service}: no dead letters to redrive` : `${service}: redrove ${redriven} dead letter(s) to ${failureTopics(service as ServiceName).retries[0]}`) +
+        (refused === 0 ? '' : `; left ${refused} that ${service} did not write whole (stubs, or records it never signed)`),
+    );
     return;
   }
   const letters = await listDeadLetters(kafka, service as ServiceName);

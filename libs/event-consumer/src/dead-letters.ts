@@ -22,26 +22,38 @@ export async function listDeadLetters(kafka: Kafka, service: ServiceName): Promi
   return letters;
 }
 
+export interface Redrive {
+  /** Sent back through the first retry topic. */
+  redriven: number;
+  /** Left where they are: stubs, which have no value to send, and records that the service did not sign, which it never wrote. */
+  refused: number;
+}
+
 /**
  * Sends the dead letters not redriven before back to the service's first retry topic, due at once
- * and with their attempts reset, once their cause is fixed. A stub (a record that could not be
- * rerouted whole) has no value to redrive and stays where it is. Only this service sees them again; its inbox
- * absorbs any that it had applied after all. Returns how many were redriven.
+ * and with their attempts reset, once their cause is fixed. Only dead letters the service wrote
+ * itself (signed with its key) are redriven: one forged onto the topic would otherwise be signed
+ * here and applied. Only this service sees them again; its inbox absorbs any that it had applied
+ * after all.
  */
-export async function redriveDeadLetters(kafka: Kafka, service: ServiceName, signer: RetrySigner): Promise<number> {
+export async function redriveDeadLetters(kafka: Kafka, service: ServiceName, signer: RetrySigner): Promise<Redrive> {
   const { retries, deadLetter } = failureTopics(service);
   const producer = createOrderedProducer(kafka);
   await producer.connect();
+  const redrive: Redrive = { redriven: 0, refused: 0 };
   try {
-    let redriven = 0;
     await readToEnd(kafka, { groupId: `${service}.dead-letter-redrive`, topics: [deadLetter], commit: true }, async (_topic, _partition, message) => {
-      if (message.value === null) return;
-      redriven++;
-      const headers: Record<string, string> = { ...headersAsStrings(message.headers), [FAILURE_HEADERS.attempts]: '0', [FAILURE_HEADERS.retryAt]: String(Date.now()) };
-      headers[FAILURE_HEADERS.signature] = signer.sign({ headers, key: message.key, value: message.value });
+      const letter = { key: message.key, value: message.value, headers: headersAsStrings(message.headers) };
+      if (message.value === null || !signer.verify({ topic: deadLetter, ...letter })) {
+        redrive.refused++;
+        return;
+      }
+      const headers: Record<string, string> = { ...letter.headers, [FAILURE_HEADERS.attempts]: '0', [FAILURE_HEADERS.retryAt]: String(Date.now()) };
+      headers[FAILURE_HEADERS.signature] = signer.sign({ topic: retries[0], headers, key: message.key, value: message.value });
       await producer.send({ topic: retries[0], acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+      redrive.redriven++;
     });
-    return redriven;
+    return redrive;
   } finally {
     await producer.disconnect();
   }

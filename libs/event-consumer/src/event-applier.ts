@@ -146,9 +146,13 @@ function factOf(event: EnsembleEvent): Pick<DeliveredEvent, 'fact' | 'contentHas
   return { fact: `${envelope.eventType}:${envelope.aggregateId}`, contentHash: hash('sha1', JSON.stringify(content)) };
 }
 
+/** Lower-case and hyphenated, as PostgreSQL returns a uuid: a cause spelled otherwise would be recorded but never matched. */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function causeOf(event: EnsembleEvent): string {
-  if (!event.envelope.causationId) {
-    throw new NonRetriableError(`${event.envelope.eventType} ${event.envelope.eventId} names no cause, so a rebuild cannot tell which event it answered`);
+  const { causationId, eventType, eventId } = event.envelope;
+  if (!causationId || !CANONICAL_UUID.test(causationId)) {
+    throw new NonRetriableError(`${eventType} ${eventId} names no cause as a canonical event id, so a rebuild cannot tell which event it answered`);
   }
-  return event.envelope.causationId;
+  return causationId;
 }

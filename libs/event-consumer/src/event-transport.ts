@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { PlatformConfig, ServiceName } from '@ensemble/config';
@@ -12,7 +12,7 @@ import { ConsumerSettings } from './consumer-settings';
 import { ApplyControl, ApplyTarget, DeliveredRecord, EventApplier, RecordFailure } from './event-applier';
 import { Delivery, EventContext } from './event-context';
 import { classifyFailure, Failure } from './failure';
-import { FAILURE_HEADERS, failureTopics, FailureTopics } from './failure-topics';
+import { FAILURE_HEADERS, failureTopics, FailureTopics, RETRY_ROUNDS } from './failure-topics';
 import { isRebuildPattern, rebuiltEventType } from './rebuild-from';
 import { readRetryHeaders } from './retry-headers';
 import { RetrySigner } from './retry-signer';
@@ -36,6 +36,9 @@ interface Received {
 }
 
 /** Broker answers that no retry changes: the record is refused for good, so only a stub of it can be dead-lettered. */
+/** Slack on a retry time read back, for the clocks of the instance that wrote it and the one that reads it. */
+const CLOCK_SKEW_MS = 60_000;
+
 const REFUSED_FOR_GOOD = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'TOPIC_AUTHORIZATION_FAILED']);
 
 /**
@@ -60,6 +63,8 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   private signer?: RetrySigner;
   private closing = false;
   private joined = false;
+  /** Failed starts since the group was last joined. */
+  private startAttempts = 0;
   private notConsumingBecause = 'not started';
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
 
@@ -114,11 +119,6 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     return rebuildTypes.length > 0 ? { topics: this.topicsOf(rebuildTypes), rebuild: true } : { topics: this.eventTopics, rebuild: false };
   }
 
-  /** Decodes a record read from `topic`; throws UndecodableRecordError for bytes that no schema can read. */
-  decode(topic: string, value: Buffer | null): Promise<EnsembleEvent> {
-    return this.codec.decode(topic, value);
-  }
-
   /** Applies records through the consumer core: what a replay calls for its shadow. */
   apply<R extends DeliveredRecord>(records: R[], target: ApplyTarget, control: ApplyControl): Promise<RecordFailure<R>[]> {
     return this.applier.apply(records, target, control);
@@ -138,19 +138,24 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   }
 
   private get retryTopics(): string[] {
-    return this.topics.retries.slice(0, this.options.settings.retryDelaysMs.length);
+    return this.topics.retries;
   }
 
+  /**
+   * Starts consuming, and again after a crash, with one backoff that only joining the group resets:
+   * Kafka or the database being away is waited for, never a reason to stop the service.
+   */
   private async consumeUntilClosed(): Promise<void> {
-    for (let attempt = 1; !this.closing; attempt++) {
+    while (!this.closing) {
       try {
         await this.start();
+        if (this.closing) await this.disconnect();
         return;
       } catch (error) {
-        this.notConsumingBecause = `cannot reach Kafka: ${(error as Error).message}`;
+        this.notConsumingBecause = (error as Error).message;
         this.logger.warn(`could not start consuming, trying again: ${(error as Error).message}`);
         await this.disconnect();
-        await sleep(backoffDelay(attempt, { initialMs: 500, maxMs: 10_000 }));
+        await sleep(backoffDelay(++this.startAttempts, { initialMs: 500, maxMs: 10_000 }));
       }
     }
   }
@@ -163,12 +168,13 @@ export class EventTransport extends Server implements CustomTransportStrategy {
 
   private async start(): Promise<void> {
     this.notConsumingBecause = 'loading the retry signing key';
-    this.signer ??= await RetrySigner.load((sql, parameters) => this.options.dataSource.query(sql, parameters));
+    this.signer ??= await RetrySigner.load((sql, parameters) => this.options.dataSource.query(sql, parameters)).catch((error: Error) => {
+      throw new Error(`cannot load the retry signing key from the database: ${error.message}`);
+    });
     this.notConsumingBecause = 'joining the consumer group';
     const kafka = createKafka(this.options.config, `${this.options.service}-consumer`);
-    this.producer = createOrderedProducer(kafka);
-    await this.producer.connect();
-    this.consumer = kafka.consumer({
+    const producer = (this.producer = createOrderedProducer(kafka));
+    const consumer = (this.consumer = kafka.consumer({
       groupId: this.options.service,
       // The broker answers a fetch as soon as a record arrives; the wait only bounds an idle poll. At 500 ms
       // rather than 100, five idle consumers cost the broker 24 ms of CPU a second instead of 50.
@@ -176,26 +182,39 @@ export class EventTransport extends Server implements CustomTransportStrategy {
       // A killed member's partitions move after the session timeout: kafkajs has no static membership, so keep it short.
       sessionTimeout: this.options.settings.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(this.options.settings.sessionTimeoutMs / 5)),
+    }));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+      this.startAttempts = 0;
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
       this.notConsumingBecause = `the consumer crashed: ${payload.error.message}`;
-      // kafkajs restarts itself after a retriable error; after any other, start again from scratch.
-      if (!payload.restart && !this.closing) void this.disconnect().then(() => this.consumeUntilClosed());
+      // kafkajs restarts itself after a retriable error; after any other, start again from scratch, after the backoff.
+      if (payload.restart || this.closing || consumer !== this.consumer) return;
+      void this.disconnect()
+        .then(() => sleep(backoffDelay(++this.startAttempts, { initialMs: 500, maxMs: 10_000 })))
+        .then(() => this.consumeUntilClosed());
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...this.eventTopics, ...this.retryTopics], fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.settings.partitionsConsumedConcurrently,
-      eachBatch: (payload) => this.consumeBatch(payload),
-    });
+    try {
+      await producer.connect();
+      if (this.closing) return;
+      await consumer.connect();
+      if (this.closing) return;
+      await consumer.subscribe({ topics: [...this.eventTopics, ...this.retryTopics], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.settings.partitionsConsumedConcurrently,
+        eachBatch: (payload) => this.consumeBatch(payload),
+      });
+    } catch (error) {
+      throw new Error(`cannot reach Kafka: ${(error as Error).message}`);
+    }
     this.logger.log(`consuming ${this.eventTopics.join(', ')} and ${this.retryTopics.join(', ')} as group ${this.options.service}`);
   }
 
-  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
+  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const fromRetryTopic = this.retryTopics.includes(topic);
     const control: ApplyControl = { heartbeat, stopping: () => this.closing || !isRunning() };
@@ -211,16 +230,14 @@ export class EventTransport extends Server implements CustomTransportStrategy {
         received = received.slice(0, notDue);
       }
       if (chunk.length > 0) {
-        await this.decodeAll(received, control);
+        await Promise.all(received.filter((record) => !record.refused).map((record) => this.decodeInto(record, control)));
         const decoded = received.filter((record): record is Received & DeliveredRecord => record.event !== undefined);
         const failed: Array<RecordFailure<Received>> = received.flatMap((record) => (record.refused ? [{ record, failure: record.refused }] : []));
         failed.push(...(await this.applier.apply(decoded, {}, control)));
-        for (const { record, failure } of failed.sort((a, b) => Number(BigInt(a.record.message.offset) - BigInt(b.record.message.offset)))) {
-          await this.reroute(record, failure, control);
-        }
+        await this.reroute(failed.sort((a, b) => Number(BigInt(a.record.message.offset) - BigInt(b.record.message.offset))), control);
         const last = chunk[chunk.length - 1].offset;
         resolveOffset(last);
-        await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
         await heartbeat();
       }
       if (nextDue !== undefined) {
@@ -243,13 +260,17 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     this.resumeTimers.add(timer);
   }
 
-  /** Where a record originally came from; a retry-topic record whose failure headers do not hold is refused. */
+  /** Where a record originally came from; a retry-topic record whose failure headers do not hold, or that its service did not sign, is refused. */
   private receive(topic: string, partition: number, message: KafkaMessage): Received {
     const headers = headersAsStrings(message.headers);
     if (!this.retryTopics.includes(topic)) return { message, attempts: 0, delivery: { topic, partition, offset: message.offset, headers } };
-    const { retryDelaysMs } = this.options.settings;
-    const state = readRetryHeaders(headers, { eventTopics: this.eventTopics, rounds: retryDelaysMs.length, longestDelayMs: Math.max(...retryDelaysMs) });
-    const problem = typeof state === 'string' ? state : this.signer!.verify({ headers, key: message.key, value: message.value }) ? undefined : `not signed by ${this.options.service}`;
+    const state = readRetryHeaders(headers, {
+      eventTopics: this.eventTopics,
+      rounds: RETRY_ROUNDS,
+      longestDelayMs: Math.max(...this.options.settings.retryDelaysMs) + CLOCK_SKEW_MS,
+    });
+    const problem =
+      typeof state === 'string' ? state : this.signer!.verify({ topic, headers, key: message.key, value: message.value }) ? undefined : `not signed by ${this.options.service} for ${topic}`;
     if (typeof state === 'string' || problem) {
       return {
         message,
@@ -261,57 +282,77 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     return { message, attempts: state.attempts, delivery: state.delivery };
   }
 
-  /** Decodes each record not refused yet; a registry that does not answer is waited for, not blamed on the records. */
-  private async decodeAll(records: Received[], control: ApplyControl): Promise<void> {
-    await Promise.all(
-      records
-        .filter((record) => !record.refused)
-        .map(async (record) => {
-          for (let attempt = 1; ; attempt++) {
-            try {
-              record.event = await this.codec.decode(record.delivery.topic, record.message.value);
-              return;
-            } catch (error) {
-              const failure = classifyFailure(error);
-              if (failure.kind === 'permanent') {
-                record.refused = failure;
-                return;
-              }
-              if (control.stopping()) throw error;
-              this.logger.warn(`decoding ${record.delivery.topic}[${record.delivery.partition}]@${record.delivery.offset} failed, retrying: ${failure.message}`);
-              await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5_000 }));
-              await control.heartbeat();
-            }
-          }
-        }),
-    );
+  /**
+   * Decodes a record read from `topic` or refuses it for good; a registry that does not answer is
+   * waited for, not blamed on the record. What the live consumer and a replay both decode with.
+   */
+  async decodeRecord(topic: string, value: Buffer | null, control: ApplyControl): Promise<{ event: EnsembleEvent } | { refused: Failure }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { event: await this.codec.decode(topic, value) };
+      } catch (error) {
+        const failure = classifyFailure(error);
+        if (failure.kind === 'permanent') return { refused: failure };
+        if (control.stopping()) throw error;
+        this.logger.warn(`decoding a record of ${topic} failed, retrying: ${failure.message}`);
+        await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5_000 }));
+        await control.heartbeat();
+      }
+    }
   }
 
-  /** To the next round's retry topic, or the dead-letter topic when the rounds are spent or trying again cannot help. */
-  private async reroute(record: Received, failure: Failure, control: ApplyControl): Promise<void> {
+  private async decodeInto(record: Received, control: ApplyControl): Promise<void> {
+    const decoded = await this.decodeRecord(record.delivery.topic, record.message.value, control);
+    if ('event' in decoded) record.event = decoded.event;
+    else record.refused = decoded.refused;
+  }
+
+  /**
+   * Each failed record to the next round's retry topic, or to the dead-letter topic when the rounds
+   * are spent or trying again cannot help: one send per destination, in offset order, signed.
+   */
+  private async reroute(failed: Array<RecordFailure<Received>>, control: ApplyControl): Promise<void> {
+    if (failed.length === 0) return;
     const { retryDelaysMs } = this.options.settings;
-    const retry = failure.kind !== 'permanent' && record.attempts < retryDelaysMs.length;
-    const topic = retry ? this.retryTopics[record.attempts] : this.topics.deadLetter;
-    const headers: Record<string, string> = {
-      ...record.delivery.headers,
-      ...this.failureHeaders(record, failure, retry ? record.attempts + 1 : record.attempts),
-    };
-    delete headers[FAILURE_HEADERS.signature];
-    if (retry) {
-      headers[FAILURE_HEADERS.retryAt] = String(Date.now() + retryDelaysMs[record.attempts]);
-      headers[FAILURE_HEADERS.signature] = this.signer!.sign({ headers, key: record.message.key, value: record.message.value });
+    const byTopic = new Map<string, Array<{ record: Received; failure: Failure; message: Message }>>();
+    for (const { record, failure } of failed) {
+      const retry = failure.kind !== 'permanent' && record.attempts < retryDelaysMs.length;
+      const topic = retry ? this.retryTopics[record.attempts] : this.topics.deadLetter;
+      const headers: Record<string, string> = { ...record.delivery.headers, ...this.failureHeaders(record, failure, retry ? record.attempts + 1 : record.attempts) };
+      delete headers[FAILURE_HEADERS.retryAt];
+      if (retry) headers[FAILURE_HEADERS.retryAt] = String(Date.now() + retryDelaysMs[record.attempts]);
+      const message = this.signed(topic, { key: record.message.key, value: record.message.value, headers });
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), { record, failure, message }]);
     }
-    const where = `${record.delivery.topic}[${record.delivery.partition}]@${record.delivery.offset}`;
+    for (const [topic, entries] of byTopic) {
+      try {
+        await this.sendRecords(topic, entries.map((entry) => entry.message), control);
+      } catch (error) {
+        if (!refusedForGood(error)) throw error;
+        // One of them cannot be written whole, even with room for the headers: send them one by one, and a stub for that one.
+        for (const entry of entries) await this.sendOrStub(topic, entry, control);
+      }
+      for (const { record, failure } of entries) this.logger.warn(`${describe(record)} -> ${topic} (${failure.reason}): ${failure.message}`);
+    }
+  }
+
+  private async sendOrStub(topic: string, { record, failure, message }: { record: Received; failure: Failure; message: Message }, control: ApplyControl): Promise<void> {
     try {
-      await this.sendRecord(topic, { key: record.message.key, value: record.message.value, headers }, control);
-      this.logger.warn(`${where} -> ${topic} (${failure.reason}): ${failure.message}`);
+      await this.sendRecords(topic, [message], control);
     } catch (error) {
       if (!refusedForGood(error)) throw error;
-      // The record cannot be written anywhere, even with room for the headers: keep a reference to it and move on.
-      const stub = { reason: 'reroute-failed', message: `${failure.reason}: ${failure.message}; rerouting to ${topic} failed: ${(error as Error).message}`, kind: 'permanent' as const };
-      await this.sendRecord(this.topics.deadLetter, { key: record.message.key, value: null, headers: this.failureHeaders(record, stub, record.attempts) }, control);
-      this.logger.warn(`${where} -> ${this.topics.deadLetter} as a stub: ${stub.message}`);
+      const stub: Failure = { kind: 'permanent', reason: 'reroute-failed', message: `${failure.reason}: ${failure.message}; rerouting to ${topic} failed: ${(error as Error).message}` };
+      const { deadLetter } = this.topics;
+      await this.sendRecords(deadLetter, [this.signed(deadLetter, { key: record.message.key, value: null, headers: this.failureHeaders(record, stub, record.attempts) })], control);
+      this.logger.warn(`${describe(record)} -> ${deadLetter} as a stub: ${stub.message}`);
     }
+  }
+
+  private signed(topic: string, message: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }): Message {
+    const headers = { ...message.headers };
+    delete headers[FAILURE_HEADERS.signature];
+    headers[FAILURE_HEADERS.signature] = this.signer!.sign({ topic, headers, key: message.key, value: message.value });
+    return { ...message, headers };
   }
 
   private failureHeaders(record: Received, failure: Failure, attempts: number): Record<string, string> {
@@ -327,11 +368,11 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     };
   }
 
-  /** Sends until the broker takes the record, or refuses it for good; a broker that is away is waited for. */
-  private async sendRecord(topic: string, message: { key: Buffer | null; value: Buffer | null; headers: IHeaders }, control: ApplyControl): Promise<void> {
+  /** Sends until the broker takes the records, or refuses them for good; a broker that is away is waited for. */
+  private async sendRecords(topic: string, messages: Message[], control: ApplyControl): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.producer!.send({ topic, acks: -1, messages: [message] });
+        await this.producer!.send({ topic, acks: -1, messages });
         return;
       } catch (error) {
         if (refusedForGood(error) || control.stopping()) throw error;
@@ -341,6 +382,10 @@ export class EventTransport extends Server implements CustomTransportStrategy {
       }
     }
   }
+}
+
+function describe(record: Received): string {
+  return `${record.delivery.topic}[${record.delivery.partition}]@${record.delivery.offset}`;
 }
 
 function refusedForGood(error: unknown): boolean {

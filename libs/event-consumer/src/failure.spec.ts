@@ -11,6 +11,7 @@ describe('classifyFailure', () => {
     ['a handler’s NonRetriableError', new NonRetriableError('contradicts the state'), 'permanent', 'non-retriable'],
     ['an undecodable record', new UndecodableRecordError('corrupt-body', 'short'), 'permanent', 'corrupt-body'],
     ['a lock timeout', pgError('55P03'), 'retriable', 'handler-failed'],
+    ['an undefined column (a bad deployment, not a bad record)', pgError('42703'), 'retriable', 'handler-failed'],
     ['a deadlock', pgError('40P01'), 'retriable', 'handler-failed'],
     ['an error without a code', new Error('boom'), 'retriable', 'handler-failed'],
     ['an event ahead of its cause', new NotYetApplicableError('no payment yet'), 'not-yet', 'not-yet-applicable'],

@@ -36,8 +36,12 @@ export interface Failure {
   message: string;
 }
 
-/** PostgreSQL error classes that no retry fixes: data exceptions (22), integrity violations (23), syntax or access (42). */
-const PERMANENT_SQLSTATE_CLASSES = new Set(['22', '23', '42']);
+/**
+ * PostgreSQL error classes that no retry of the record fixes: data exceptions (22) and integrity
+ * violations (23). Syntax or access errors (42) are the service's fault, not the record's: they
+ * stay retriable, so that a bad deployment does not dead-letter everything at full speed.
+ */
+const PERMANENT_SQLSTATE_CLASSES = new Set(['22', '23']);
 /** PostgreSQL shutting down, starting up or refusing connections: the database, not the record. */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);

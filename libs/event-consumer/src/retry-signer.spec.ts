@@ -11,6 +11,7 @@ function keyTable(): (sql: string, parameters: unknown[]) => Promise<Array<Recor
 }
 
 const retry = () => ({
+  topic: 'crm.retry-1',
   headers: {
     [FAILURE_HEADERS.originalTopic]: 'payments.payment-completed',
     [FAILURE_HEADERS.originalPartition]: '1',
@@ -37,6 +38,8 @@ describe('RetrySigner', () => {
     ['another original offset', (r: ReturnType<typeof retry>) => (r.headers[FAILURE_HEADERS.originalOffset] = '43')],
     ['another value', (r: ReturnType<typeof retry>) => (r.value = Buffer.from([0, 0, 0, 0, 1, 2, 4]))],
     ['another key', (r: ReturnType<typeof retry>) => (r.key = Buffer.from('payment-2'))],
+    ['another topic (a later round copied to an earlier one)', (r: ReturnType<typeof retry>) => (r.topic = 'crm.retry-3')],
+    ['another reason', (r: ReturnType<typeof retry>) => (r.headers[FAILURE_HEADERS.reason] = 'corrupt-body')],
     ['no signature', (r: ReturnType<typeof retry>) => delete r.headers[FAILURE_HEADERS.signature]],
   ])('refuses a signed retry with %s', async (_change, change) => {
     const signer = await RetrySigner.load(keyTable());

@@ -4,20 +4,33 @@ import { FAILURE_HEADERS } from './failure-topics';
 /** Runs a statement on the service's database: a TypeORM DataSource's `query`, or a pg client's rows. */
 export type QueryRows = (sql: string, parameters: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
-/** What a retry record's signature covers: where it came from, how often it was tried, when it is due, and its bytes. */
+/**
+ * What a rerouted record's signature covers: the topic it is written to, where it came from, why,
+ * how often it was tried, when it is due, and its bytes.
+ */
 export interface SignedRetry {
+  topic: string;
   headers: Record<string, string>;
   key: Buffer | null;
   value: Buffer | null;
 }
 
-const SIGNED_HEADERS = [FAILURE_HEADERS.originalTopic, FAILURE_HEADERS.originalPartition, FAILURE_HEADERS.originalOffset, FAILURE_HEADERS.attempts, FAILURE_HEADERS.retryAt];
+const SIGNED_HEADERS = [
+  FAILURE_HEADERS.originalTopic,
+  FAILURE_HEADERS.originalPartition,
+  FAILURE_HEADERS.originalOffset,
+  FAILURE_HEADERS.reason,
+  FAILURE_HEADERS.attempts,
+  FAILURE_HEADERS.retryAt,
+];
 
 /**
- * Signs the records a service sends to its retry topics, and checks the signature of those it
- * reads back. Bounds on the failure headers keep a forged retry from freezing anything; the
- * signature also keeps one from being applied at all: an event that is not on its event topic
- * would have an effect that no rebuild could ever reproduce.
+ * Signs the records a service reroutes to its retry and dead-letter topics, and checks the
+ * signature of those it reads back (retries) or redrives (dead letters). Bounds on the failure
+ * headers keep a forged retry from freezing anything; the signature keeps one from being applied at
+ * all, since an event that is not on its event topic would have an effect that no rebuild could
+ * ever reproduce, and keeps a signed record from being copied to another topic (a later round's
+ * delay on an earlier round's topic).
  */
 export class RetrySigner {
   private constructor(private readonly secret: Buffer) {}
@@ -39,8 +52,9 @@ export class RetrySigner {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
-  private digest({ headers, key, value }: SignedRetry): Buffer {
+  private digest({ topic, headers, key, value }: SignedRetry): Buffer {
     const hmac = createHmac('sha256', this.secret);
+    hmac.update(`${topic}\n`);
     for (const name of SIGNED_HEADERS) hmac.update(`${headers[name] ?? ''}\n`);
     hmac.update(createHash('sha256').update(key ?? '').digest());
     hmac.update(createHash('sha256').update(value ?? '').digest());

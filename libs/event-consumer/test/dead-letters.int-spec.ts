@@ -131,12 +131,33 @@ describe('records that cannot be processed go to the dead-letter topic without h
     await blocker.query('ROLLBACK');
     await blocker.end();
     await deadLetters.mark();
+    // A dead letter forged onto the topic (an event that is on no event topic), which a redrive must not sign into a retry.
+    const forgedCustomer = `forged-${run}`;
+    const forged = paymentCompleted(forgedCustomer);
+    await producer.send({
+      topic: 'crm.dead-letter',
+      acks: -1,
+      messages: [
+        {
+          key: forged.paymentId,
+          value: await codec.encode('PaymentCompleted', forged),
+          headers: {
+            [FAILURE_HEADERS.originalTopic]: 'payments.payment-completed',
+            [FAILURE_HEADERS.originalPartition]: '0',
+            [FAILURE_HEADERS.originalOffset]: '0',
+            [FAILURE_HEADERS.reason]: 'handler-failed',
+            [FAILURE_HEADERS.attempts]: '2',
+          },
+        },
+      ],
+    });
     const redrive = spawnSync('npm', ['run', '--silent', 'dlq', '--', 'redrive', 'crm'], { cwd: ROOT, encoding: 'utf8' });
 
-    expect(redrive.stdout).toMatch(/crm: redrove \d+ dead letter\(s\) to crm\.retry-1/);
+    expect(redrive.stdout).toMatch(/crm: redrove \d+ dead letter\(s\) to crm\.retry-1; left [1-9]\d* that crm did not write whole/);
     await eventually(async () => ((await profileCount(locked)) === 2 ? true : undefined), 'the redriven payment to be applied');
     // The poison records redriven with it fail again and return; once they are back, the retry topic has been worked through.
     await deadLetters.readUntil((read) => read.length >= 3);
     expect(await profileCount(locked)).toBe(2);
+    expect(await profileCount(forgedCustomer)).toBe(0);
   });
 });

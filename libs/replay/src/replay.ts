@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource, MigrationInterface } from 'typeorm';
 import { ServiceName } from '@ensemble/config';
-import { ApplyControl, classifyFailure, DeliveredRecord, EventTransport } from '@ensemble/event-consumer';
+import { ApplyControl, DeliveredRecord, EventTransport } from '@ensemble/event-consumer';
 import { headersAsStrings } from '@ensemble/kafka';
 import { ShadowSchema } from './shadow-schema';
 import { ReplayWindow } from './replay-window';
@@ -268,7 +268,7 @@ export class Replay {
         .filter((message) => Number(message.offset) >= partition.position && (partition.stop === undefined || Number(message.offset) < partition.stop));
       if (chunk.length > 0) {
         const control: ApplyControl = { heartbeat, stopping: () => this.ending || !isRunning() };
-        const records = await this.decode(batch.topic, batch.partition, chunk);
+        const records = await this.decode(batch.topic, batch.partition, chunk, control);
         await this.apply(records, control);
         const last = chunk[chunk.length - 1].offset;
         partition.position = Number(last) + 1;
@@ -284,17 +284,15 @@ export class Replay {
     }
   }
 
-  private async decode(topic: string, partition: number, messages: KafkaMessage[]): Promise<DeliveredRecord[]> {
+  private async decode(topic: string, partition: number, messages: KafkaMessage[], control: ApplyControl): Promise<DeliveredRecord[]> {
     const records: DeliveredRecord[] = [];
     for (const message of messages) {
-      try {
-        const event = await this.deps.transport.decode(topic, message.value);
-        records.push({ event, delivery: { topic, partition, offset: message.offset, headers: headersAsStrings(message.headers) } });
-      } catch (error) {
+      const decoded = await this.deps.transport.decodeRecord(topic, message.value, control);
+      if ('event' in decoded) {
+        records.push({ event: decoded.event, delivery: { topic, partition, offset: message.offset, headers: headersAsStrings(message.headers) } });
+      } else {
         // The live consumer dead-lettered these bytes too: they never had an effect to rebuild.
-        const failure = classifyFailure(error);
-        if (failure.kind !== 'permanent') throw error;
-        this.skip({ topic, partition, offset: message.offset, reason: `${failure.reason}: ${failure.message}` });
+        this.skip({ topic, partition, offset: message.offset, reason: `${decoded.refused.reason}: ${decoded.refused.message}` });
       }
     }
     return records;
