@@ -188,6 +188,19 @@ describe('a bad record costs only itself', () => {
     });
   });
 
+  describe('a payment whose follow-on events would be too large to publish', () => {
+    it('is dead-lettered by invoice and shipping before anything is written, and their relays go on', async () => {
+      const lines = Array.from({ length: 40_000 }, () => ({ sku: 'S', quantity: 1, unitPriceMinor: 1 }));
+      const event = paymentCompletedEvent(14, { items: lines, amountMinor: lines.length });
+      // A record of 160 kB, whose invoice and shipment repeat every line in JSON of 1 to 3 MB.
+      await expectCostsOnlyItself('a payment of 40,000 lines', { invoice: 'non-retriable', shipping: 'non-retriable' }, async () =>
+        produce(PAYMENTS_TOPIC, await codec.encode('PaymentCompleted', event), {}, event.paymentId),
+      );
+      await eventually(async () => ((await appliedBy('PaymentCompleted', event.paymentId)).length === 2 ? true : undefined), 'crm and dashboards to apply it');
+      expect((await appliedBy('PaymentCompleted', event.paymentId)).sort()).toEqual(['crm', 'dashboards']);
+    });
+  });
+
   describe('the same business fact announced twice', () => {
     it('under a second event id with the same content has no second effect anywhere, and is not dead-lettered', async () => {
       const customerId = `twice-${randomUUID()}`;

@@ -15,6 +15,8 @@ export interface EventCodecOptions {
   maxValueBytes?: number;
 }
 
+const REFUSAL_TTL_MS = 30_000;
+const MAX_REFUSALS = 10_000;
 /** Envelope strings that a follow-on event copies: bounded, so that no event can make its successors too large to publish. */
 const MAX_ENVELOPE_TEXT = 200;
 
@@ -29,12 +31,14 @@ const MAX_ENVELOPE_TEXT = 200;
  */
 export class EventCodec {
   private readonly schemaIds = new Map<string, Promise<number>>();
-  /**
-   * Writer schemas by id and subject: records decoded at once share one request and one parse of the
-   * schema. Only schemas found under the subject stay; a refusal is asked again next time, so that
-   * records naming ids that do not exist yet can neither grow the map nor outlive the id's registration.
-   */
+  /** Writer schemas by id and subject: records decoded at once share one request and one parse of the schema. */
   private readonly writerSchemas = new Map<string, Promise<Type>>();
+  /**
+   * Ids registered under other subjects, remembered briefly and in bounded number: a flood of
+   * records naming them costs the registry a request per id every REFUSAL_TTL_MS, not one per
+   * record. Unknown ids are asked again every time: the next id may be the next schema version.
+   */
+  private readonly refusals = new Map<string, { error: UndecodableRecordError; until: number }>();
   private readonly maxValueBytes: number;
 
   constructor(
@@ -124,13 +128,24 @@ export class EventCodec {
    */
   private writerSchema(schemaId: number, subject: string): Promise<Type> {
     const key = `${schemaId} ${subject}`;
+    const refusal = this.refusals.get(key);
+    if (refusal && refusal.until > Date.now()) return Promise.reject(refusal.error);
     let schema = this.writerSchemas.get(key);
     if (!schema) {
       schema = this.fetchWriterSchema(schemaId, subject);
-      schema.catch(() => this.writerSchemas.delete(key));
+      schema.catch((error) => {
+        this.writerSchemas.delete(key);
+        if (error instanceof UndecodableRecordError && error.reason === 'schema-not-on-topic') this.remember(key, error);
+      });
       this.writerSchemas.set(key, schema);
     }
     return schema;
+  }
+
+  private remember(key: string, error: UndecodableRecordError): void {
+    this.refusals.delete(key);
+    if (this.refusals.size >= MAX_REFUSALS) this.refusals.delete(this.refusals.keys().next().value!);
+    this.refusals.set(key, { error, until: Date.now() + REFUSAL_TTL_MS });
   }
 
   private async fetchWriterSchema(schemaId: number, subject: string): Promise<Type> {

@@ -10,6 +10,7 @@ describe('classifyFailure', () => {
     ['a value out of range', pgError('22003'), 'permanent', 'invalid-data'],
     ['a handler’s NonRetriableError', new NonRetriableError('contradicts the state'), 'permanent', 'non-retriable'],
     ['an undecodable record', new UndecodableRecordError('corrupt-body', 'short'), 'permanent', 'corrupt-body'],
+    ['an error that says no retry helps', Object.assign(new Error('too large to publish'), { retriable: false }), 'permanent', 'non-retriable'],
     ['a lock timeout', pgError('55P03'), 'retriable', 'handler-failed'],
     ['an undefined column (a bad deployment, not a bad record)', pgError('42703'), 'retriable', 'handler-failed'],
     ['a deadlock', pgError('40P01'), 'retriable', 'handler-failed'],

@@ -54,6 +54,8 @@ export function classifyFailure(error: unknown): Failure {
   if (error instanceof UndecodableRecordError) return { kind: 'permanent', reason: error.reason, message };
   if (error instanceof NonRetriableError) return { kind: 'permanent', reason: 'non-retriable', message };
   if (error instanceof NotYetApplicableError) return { kind: 'not-yet', reason: 'not-yet-applicable', message };
+  // Errors that say themselves that no retry helps, as kafkajs's do (e.g. an event too large to publish).
+  if ((error as { retriable?: unknown })?.retriable === false) return { kind: 'permanent', reason: 'non-retriable', message };
   const code = String((error as { code?: unknown })?.code ?? '');
   if (UNREACHABLE_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08') || DROPPED_CONNECTION.test(message)) {
     return { kind: 'outage', reason: 'database-unavailable', message };

@@ -22,6 +22,26 @@ export interface EventEntry<T extends EventType> {
   origin: EventOrigin;
 }
 
+/**
+ * The most an event may take as JSON. Kafka takes a record of at most 1 MiB and Avro is smaller than
+ * JSON, so an event within this always fits; the API's 64 kB bodies make events far smaller.
+ */
+export const MAX_EVENT_JSON_CHARS = 512 * 1024;
+
+/**
+ * An event too large to publish, refused before its transaction commits: written, it would stop
+ * the relay at it. No retry helps (`retriable: false`), so a consumer whose handler announced it
+ * dead-letters the event that set it off.
+ */
+export class EventTooLargeError extends Error {
+  readonly retriable = false;
+
+  constructor(eventType: string, aggregateId: string, chars: number) {
+    super(`${eventType} for ${aggregateId} would take ${chars} characters as JSON, more than the ${MAX_EVENT_JSON_CHARS} an event may`);
+    this.name = 'EventTooLargeError';
+  }
+}
+
 /** Outbox rows as one JSON array, the single parameter of {@link insertIntoOutbox}. */
 export interface PreparedEvents<T extends EventType> {
   events: Array<EventTypes[T]>;
@@ -87,6 +107,14 @@ export class OutboxWriter {
       events.push(event);
       rows.push({ id: envelope.eventId, aggregate_type: aggregate.type, aggregate_id: aggregate.id, event_type: eventType, topic, payload: event, headers });
     }
-    return { events, rows: JSON.stringify(rows) };
+    const json = JSON.stringify(rows);
+    // Only a batch whose whole JSON is over the limit can hold an event that is: look closer then.
+    if (json.length > MAX_EVENT_JSON_CHARS) {
+      for (const event of events) {
+        const chars = JSON.stringify(event).length;
+        if (chars > MAX_EVENT_JSON_CHARS) throw new EventTooLargeError(eventType, event.envelope.aggregateId, chars);
+      }
+    }
+    return { events, rows: json };
   }
 }
