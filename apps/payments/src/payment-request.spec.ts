@@ -1,5 +1,5 @@
 import { fieldProblems } from '@ensemble/http';
-import { paymentRequest } from './payment-request';
+import { MAX_AMOUNT_MINOR, paymentRequest } from './payment-request';
 
 const valid = {
   customerId: 'customer-1',
@@ -54,5 +54,21 @@ describe('a payment request', () => {
   it('refuses an unknown country and unknown fields', () => {
     expect(problemsWith({ ...valid, shippingAddress: { ...valid.shippingAddress, country: 'XX' } })).toHaveProperty(['shippingAddress.country']);
     expect(problemsWith({ ...valid, discount: 10 })).toHaveProperty('body');
+  });
+
+  it.each(['EU', 'UN', 'QO', 'ZZ', 'XK', 'AC', 'gb', 'GBR'])('refuses %s, which is not an assigned ISO 3166-1 country code', (country) => {
+    expect(problemsWith({ ...valid, shippingAddress: { ...valid.shippingAddress, country } })).toHaveProperty(['shippingAddress.country']);
+  });
+
+  it.each(['DE', 'SS', 'AQ', 'BQ'])('accepts %s', (country) => {
+    expect(problemsWith({ ...valid, shippingAddress: { ...valid.shippingAddress, country } })).toEqual({});
+  });
+
+  it('accepts an amount at the business maximum and refuses one above it', () => {
+    const at = { ...valid, amountMinor: MAX_AMOUNT_MINOR, items: [{ sku: 'A', quantity: 1, unitPriceMinor: MAX_AMOUNT_MINOR }] };
+    expect(problemsWith(at)).toEqual({});
+    const above = { ...valid, amountMinor: MAX_AMOUNT_MINOR + 1, items: [{ sku: 'A', quantity: 1, unitPriceMinor: MAX_AMOUNT_MINOR + 1 }] };
+    expect(problemsWith(above)).toMatchObject({ amountMinor: `must be at most ${MAX_AMOUNT_MINOR}`, 'items[0].unitPriceMinor': `must be at most ${MAX_AMOUNT_MINOR}` });
+    expect(problemsWith({ ...valid, amountMinor: Number.MAX_SAFE_INTEGER, items: [{ sku: 'A', quantity: 1, unitPriceMinor: Number.MAX_SAFE_INTEGER }] })).toHaveProperty('amountMinor');
   });
 });

@@ -1,20 +1,25 @@
 import { z } from 'zod';
 
+import { ISO_3166_COUNTRIES } from './countries';
+
 /** ISO 4217 codes as the runtime's ICU data knows them. */
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
+/**
+ * The largest amount a payment (and a line's unit price) may have, in minor units: 10^12, ten
+ * billion of a currency with cents. The business limit, well inside what every consumer's bigint
+ * columns and the events' Avro longs hold exactly.
+ */
+export const MAX_AMOUNT_MINOR = 1_000_000_000_000;
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const positiveInteger = z
-  .number({ error: 'must be a number' })
-  .int('must be an integer')
-  .positive('must be positive')
-  .max(Number.MAX_SAFE_INTEGER, 'is too large');
+const positiveInteger = z.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive');
+const amount = positiveInteger.max(MAX_AMOUNT_MINOR, `must be at most ${MAX_AMOUNT_MINOR}`);
 
 const paymentLine = z.strictObject({
   sku: text(64),
   quantity: positiveInteger.max(10_000, 'must be at most 10000'),
-  unitPriceMinor: positiveInteger,
+  unitPriceMinor: amount,
 });
 
 /** The body of POST /payments. Unknown fields are refused rather than silently dropped. */
@@ -22,7 +27,7 @@ export const paymentRequest = z
   .strictObject({
     customerId: text(100),
     customerEmail: z.email('must be an email address').max(254),
-    amountMinor: positiveInteger,
+    amountMinor: amount,
     currency: z.string().refine((code) => CURRENCIES.has(code), 'must be an ISO 4217 currency code such as EUR'),
     items: z.array(paymentLine).min(1, 'must have at least one line').max(100, 'must have at most 100 lines'),
     shippingAddress: z.strictObject({
@@ -30,9 +35,7 @@ export const paymentRequest = z
       line1: text(200),
       city: text(100),
       postalCode: text(20),
-      country: z
-        .string()
-        .refine((code) => /^[A-Z]{2}$/.test(code) && regionNames.of(code) !== undefined, 'must be an ISO 3166-1 alpha-2 country code such as DE'),
+      country: z.string().refine((code) => ISO_3166_COUNTRIES.has(code), 'must be an ISO 3166-1 alpha-2 country code such as DE'),
     }),
   })
   .superRefine((payment, context) => {

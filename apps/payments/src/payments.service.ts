@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '@ensemble/database';
-import { ApiError } from '@ensemble/http';
-import { EventOrigin, insertIntoOutbox, OutboxWriter } from '@ensemble/outbox';
+import { EventNotEncodableError } from '@ensemble/event-codec';
+import { ApiError, ServiceUnavailable, ValidationFailed } from '@ensemble/http';
+import { EventOrigin, EventTooLargeError, insertIntoOutbox, OutboxWriter } from '@ensemble/outbox';
 import { IdempotencyRecord } from './idempotency-record.entity';
 import { Payment } from './payment.entity';
 import { PaymentRequest } from './payment-request';
@@ -31,13 +32,7 @@ export class PaymentsService {
   async recordPayment(request: PaymentRequest, key: string, origin: Omit<EventOrigin, 'causationId'>): Promise<RecordedPayment> {
     const fingerprint = requestFingerprint(request);
     const payment: Payment = { id: randomUUID(), ...request, completedAt: new Date(), correlationId: origin.correlationId };
-    const { rows: event } = this.outbox.prepare('PaymentCompleted', [
-      {
-        aggregate: { type: 'Payment', id: payment.id },
-        facts: { paymentId: payment.id, ...request, completedAt: payment.completedAt.getTime() },
-        origin,
-      },
-    ]);
+    const event = await this.announcement(payment, request, origin);
     const recorded = await preparedQuery(
       this.dataSource,
       'payments-record',
@@ -75,6 +70,29 @@ export class PaymentsService {
       );
     }
     return { payment: await this.findPayment(earlier.paymentId), replayed: true };
+  }
+
+  /**
+   * The payment's PaymentCompleted as an outbox row, encoded against its registered schema first: a
+   * payment whose event could not be published is refused before anything is written.
+   */
+  private async announcement(payment: Payment, request: PaymentRequest, origin: Omit<EventOrigin, 'causationId'>): Promise<string> {
+    try {
+      const { rows } = await this.outbox.prepare('PaymentCompleted', [
+        {
+          aggregate: { type: 'Payment', id: payment.id },
+          facts: { paymentId: payment.id, ...request, completedAt: payment.completedAt.getTime() },
+          origin,
+        },
+      ]);
+      return rows;
+    } catch (error) {
+      if (error instanceof EventNotEncodableError) {
+        throw new ValidationFailed(error.fields.map((field) => ({ field, message: 'cannot be held by the PaymentCompleted event' })));
+      }
+      if (error instanceof EventTooLargeError) throw new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, 'event_too_large', error.message);
+      throw new ServiceUnavailable('registry_unavailable', 'The schema registry cannot be reached to check the payment\'s event; try again shortly.');
+    }
   }
 
   async findPayment(id: string): Promise<Payment> {

@@ -108,6 +108,16 @@ describe('POST /payments (payments service and its outbox relay, as a real proce
       ['empty items', { ...valid, items: [] }, 400, ['items', 'amountMinor']],
       ['an oversized body', { ...valid, shippingAddress: { ...valid.shippingAddress, line1: 'x'.repeat(70_000) } }, 413, []],
       ['malformed JSON', '{"customerId": ', 400, []],
+      ['NUL in a text field', { ...valid, shippingAddress: { ...valid.shippingAddress, name: 'Ada\u0000Lovelace' } }, 400, ['shippingAddress.name']],
+      ['a control character in a line', { ...valid, items: [{ ...valid.items[0], sku: 'SKU\u001b[31m' }] }, 400, ['items[0].sku']],
+      ['a lone surrogate', { ...valid, shippingAddress: { ...valid.shippingAddress, city: 'Lon\ud800don' } }, 400, ['shippingAddress.city']],
+      ['a region that is not a country', { ...valid, shippingAddress: { ...valid.shippingAddress, country: 'EU' } }, 400, ['shippingAddress.country']],
+      [
+        'an amount above the business maximum',
+        { ...valid, amountMinor: 1_000_000_000_001, items: [{ sku: 'GOLD', quantity: 1, unitPriceMinor: 1_000_000_000_001 }] },
+        400,
+        ['amountMinor', 'items[0].unitPriceMinor'],
+      ],
     ];
 
     it.each(cases)('%s', async (_case, body, status, fields) => {
@@ -122,6 +132,11 @@ describe('POST /payments (payments service and its outbox relay, as a real proce
       expect((response.body.error.fields ?? []).map((problem: { field: string }) => problem.field)).toEqual(fields);
       expect(await writtenFor(`bad-${key}`, key)).toEqual({ payments: 0, outbox: 0, keys: 0 });
       expect(await topic.countSinceMark()).toBe(0);
+    });
+
+    it('malformed JSON is named as such', async () => {
+      const response = await postPayment(payments.url, '{"customerId": ', randomUUID());
+      expect(response.body.error).toMatchObject({ status: 400, code: 'malformed_json' });
     });
 
     it('a missing Idempotency-Key', async () => {

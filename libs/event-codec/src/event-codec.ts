@@ -61,8 +61,8 @@ export class EventCodec {
       return await this.registry.encode(schemaId, event);
     } catch (error) {
       const paths = (error as { paths?: string[][] }).paths;
-      if (!paths) throw error;
-      throw new Error(`${eventType} does not match its schema at ${paths.map((path) => path.join('.')).join(', ')}`);
+      if (paths) throw new EventNotEncodableError(eventType, paths.map(fieldName));
+      throw error;
     }
   }
 
@@ -174,6 +174,25 @@ export class EventCodec {
       this.schemaIds.set(eventType, id);
     }
     return id;
+  }
+}
+
+/** `['items', '0', 'quantity']` -> `items[0].quantity`, as the API names fields. */
+function fieldName(path: string[]): string {
+  return path.reduce((name, part) => (/^\d+$/.test(part) ? `${name}[${part}]` : name ? `${name}.${part}` : part), '');
+}
+
+/** An event that its schema cannot hold: writing it would stop whatever publishes it. No retry helps. */
+export class EventNotEncodableError extends Error {
+  readonly retriable = false;
+
+  constructor(
+    readonly eventType: string,
+    /** The fields the schema refused, e.g. `amountMinor` or `items[0].quantity`. */
+    readonly fields: string[],
+  ) {
+    super(`${eventType} does not match its schema at ${fields.join(', ')}`);
+    this.name = 'EventNotEncodableError';
   }
 }
 

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@ensemble/database';
 import { UndecodableRecordError } from '@ensemble/event-codec';
 
 /** A handler error that no retry can fix (the event contradicts the service's state): dead-lettered at once. */
@@ -42,11 +43,6 @@ export interface Failure {
  * stay retriable, so that a bad deployment does not dead-letter everything at full speed.
  */
 const PERMANENT_SQLSTATE_CLASSES = new Set(['22', '23']);
-/** PostgreSQL shutting down, starting up or refusing connections: the database, not the record. */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
-/** What node-postgres and TypeORM say when a connection drops without a code. */
-const DROPPED_CONNECTION = /Connection terminated|connection timeout|Client has encountered a connection error|Connection is not established/i;
 
 /** The one classification of failures that live consumption and replay share. */
 export function classifyFailure(error: unknown): Failure {
@@ -56,10 +52,8 @@ export function classifyFailure(error: unknown): Failure {
   if (error instanceof NotYetApplicableError) return { kind: 'not-yet', reason: 'not-yet-applicable', message };
   // Errors that say themselves that no retry helps, as kafkajs's do (e.g. an event too large to publish).
   if ((error as { retriable?: unknown })?.retriable === false) return { kind: 'permanent', reason: 'non-retriable', message };
+  if (isDatabaseUnavailable(error)) return { kind: 'outage', reason: 'database-unavailable', message };
   const code = String((error as { code?: unknown })?.code ?? '');
-  if (UNREACHABLE_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08') || DROPPED_CONNECTION.test(message)) {
-    return { kind: 'outage', reason: 'database-unavailable', message };
-  }
   if (/^[0-9A-Z]{5}$/.test(code) && PERMANENT_SQLSTATE_CLASSES.has(code.slice(0, 2))) {
     return { kind: 'permanent', reason: code.startsWith('23') ? 'constraint-violation' : 'invalid-data', message };
   }

@@ -1,14 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { Response } from 'express';
 import { Observable, throwError } from 'rxjs';
-import { ApiErrorBody } from './api-error';
-
-/** Body-parser errors carry their HTTP status and a type such as `entity.too.large`. */
-interface BodyParserError {
-  status?: number;
-  type?: string;
-  message: string;
-}
+import { isDatabaseUnavailable } from '@ensemble/database';
+import { ApiErrorBody, ServiceUnavailable } from './api-error';
 
 /**
  * Turns every HTTP error into the {@link ApiErrorBody} shape; unexpected errors become a 500 that
@@ -23,13 +17,24 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
     if (host.getType() === 'rpc') return throwError(() => exception);
     const response = host.switchToHttp().getResponse<Response>();
+    // Already answered (a request cut off while its body was being read): nothing more to say.
+    if (response.headersSent) return;
     // A health check's 503 keeps Terminus's body, which names each part and its status.
     if (exception instanceof HttpException && isHealthReport(exception.getResponse())) {
       response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
-    const body = this.toBody(exception);
+    const unavailable = this.asUnavailable(exception);
+    if (unavailable) response.setHeader('Retry-After', String(unavailable.retryAfterSeconds));
+    const body = this.toBody(unavailable ?? exception);
     response.status(body.error.status).json(body);
+  }
+
+  /** A dependency that is away: 503 with Retry-After, which clients can tell from a request that is wrong or a service that is broken. */
+  private asUnavailable(exception: unknown): ServiceUnavailable | undefined {
+    if (exception instanceof ServiceUnavailable) return exception;
+    if (isDatabaseUnavailable(exception)) return new ServiceUnavailable('database_unavailable', 'The service\'s database cannot be reached right now; try again shortly.');
+    return undefined;
   }
 
   private toBody(exception: unknown): ApiErrorBody {
@@ -39,16 +44,6 @@ export class ApiErrorFilter implements ExceptionFilter {
         return response as ApiErrorBody;
       }
       return error(exception.getStatus(), codeFor(exception.getStatus()), exception.message);
-    }
-    const parserError = exception as BodyParserError;
-    if (parserError?.type === 'entity.too.large') {
-      return error(HttpStatus.PAYLOAD_TOO_LARGE, 'body_too_large', `The request body is larger than the limit: ${parserError.message}`);
-    }
-    if (parserError?.type === 'entity.parse.failed') {
-      return error(HttpStatus.BAD_REQUEST, 'malformed_json', `The request body is not valid JSON: ${parserError.message}`);
-    }
-    if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
-      return error(parserError.status, codeFor(parserError.status), parserError.message);
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return error(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'The service failed to handle the request; it has been logged.');

@@ -23,6 +23,17 @@ export class ApiError extends HttpException {
   }
 }
 
+/** 503 with `Retry-After`: a dependency is away for now, and the same request may succeed later; nothing was written. */
+export class ServiceUnavailable extends ApiError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(HttpStatus.SERVICE_UNAVAILABLE, code, message);
+  }
+}
+
 export class ValidationFailed extends ApiError {
   constructor(fields: FieldProblem[]) {
     super(

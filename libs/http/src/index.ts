@@ -4,3 +4,4 @@ export * from './start-http-service';
 export * from './zod-validation.pipe';
 export * from './request-header.decorator';
 export * from './admin-token.guard';
+export * from './well-formed-text.pipe';

@@ -4,6 +4,9 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { z } from 'zod';
 import { ConfigurationError, DEFAULT_HTTP_PORTS, loadPlatformConfig, parseEnvironment, port, ServiceName } from '@ensemble/config';
 import { ApiErrorFilter } from './api-error.filter';
+import { translateBodyParserErrors } from './body-parser-errors';
+import { cutOffSlowRequests } from './cut-off-slow-requests';
+import { WellFormedTextPipe } from './well-formed-text.pipe';
 
 /** Larger JSON bodies are refused with 413 before they are parsed. */
 export const BODY_LIMIT = '64kb';
@@ -23,14 +26,18 @@ export async function startHttpService(
   try {
     // Checked before Nest starts, so that a bad variable gives one clear message rather than an initialisation dump.
     loadPlatformConfig();
-    const { HTTP_HOST, HTTP_PORT } = parseEnvironment({
+    const { HTTP_HOST, HTTP_PORT, HTTP_REQUEST_TIMEOUT_MS } = parseEnvironment({
       HTTP_HOST: z.string().default('127.0.0.1'),
       HTTP_PORT: port.default(DEFAULT_HTTP_PORTS[service]),
+      HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(10_000),
     });
     // abortOnError: false hands start-up errors to the catch below instead of aborting with a dump.
     const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, abortOnError: false });
+    app.use(cutOffSlowRequests(HTTP_REQUEST_TIMEOUT_MS));
     app.useBodyParser('json', { limit: BODY_LIMIT });
+    app.use(translateBodyParserErrors);
     app.useGlobalFilters(new ApiErrorFilter());
+    app.useGlobalPipes(new WellFormedTextPipe());
     app.enableShutdownHooks();
     await beforeListen(app);
     await app.listen(HTTP_PORT, HTTP_HOST);

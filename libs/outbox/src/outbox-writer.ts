@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { ServiceName } from '@ensemble/config';
 import { preparedQuery } from '@ensemble/database';
+import { EventCodec } from '@ensemble/event-codec';
 import { EventCatalogue, EventType, EventTypes } from '@ensemble/events';
 import { childTraceparent } from './trace-context';
 
@@ -23,10 +24,10 @@ export interface EventEntry<T extends EventType> {
 }
 
 /**
- * The most an event may take as JSON. Kafka takes a record of at most 1 MiB and Avro is smaller than
- * JSON, so an event within this always fits; the API's 64 kB bodies make events far smaller.
+ * The most an encoded event may take: Kafka's default record limit (1 MiB) less room for the
+ * record's key and headers. The API's 64 kB bodies make events far smaller.
  */
-export const MAX_EVENT_JSON_CHARS = 512 * 1024;
+export const MAX_EVENT_BYTES = 1_000_000;
 
 /**
  * An event too large to publish, refused before its transaction commits: written, it would stop
@@ -36,8 +37,8 @@ export const MAX_EVENT_JSON_CHARS = 512 * 1024;
 export class EventTooLargeError extends Error {
   readonly retriable = false;
 
-  constructor(eventType: string, aggregateId: string, chars: number) {
-    super(`${eventType} for ${aggregateId} would take ${chars} characters as JSON, more than the ${MAX_EVENT_JSON_CHARS} an event may`);
+  constructor(eventType: string, aggregateId: string, bytes: number) {
+    super(`${eventType} for ${aggregateId} would take ${bytes} bytes, more than the ${MAX_EVENT_BYTES} an event may`);
     this.name = 'EventTooLargeError';
   }
 }
@@ -63,26 +64,30 @@ export function insertIntoOutbox(rowsParameter: string, onlyWith?: string): stri
 
 /**
  * Appends events to the outbox inside the caller's transaction, so that the event exists if and only
- * if the change it announces was committed. Publishing is the relay's job.
+ * if the change it announces was committed. Publishing is the relay's job; each event is encoded
+ * against its registered schema first, so that nothing is written that the relay could not publish.
  */
 export class OutboxWriter {
   constructor(
     private readonly producer: ServiceName,
     private readonly catalogue: EventCatalogue,
+    private readonly codec: EventCodec,
   ) {}
 
   /** Appends several events of one type in a single statement. */
   async appendAll<T extends EventType>(manager: EntityManager, eventType: T, entries: Array<EventEntry<T>>): Promise<Array<EventTypes[T]>> {
-    const { events, rows } = this.prepare(eventType, entries);
+    const { events, rows } = await this.prepare(eventType, entries);
     if (events.length > 0) await preparedQuery(manager, 'outbox-insert', insertIntoOutbox('$1'), [rows]);
     return events;
   }
 
   /**
    * The events, envelopes and headers included, and their outbox rows, for a caller that writes them
-   * in a statement of its own with {@link insertIntoOutbox}.
+   * in a statement of its own with {@link insertIntoOutbox}. Throws EventNotEncodableError for an
+   * event its schema cannot hold and EventTooLargeError for one Kafka would refuse; a registry that
+   * does not answer fails it too, before anything is written.
    */
-  prepare<T extends EventType>(eventType: T, entries: Array<EventEntry<T>>): PreparedEvents<T> {
+  async prepare<T extends EventType>(eventType: T, entries: Array<EventEntry<T>>): Promise<PreparedEvents<T>> {
     const { topic } = this.catalogue.get(eventType);
     const events: Array<EventTypes[T]> = [];
     const rows: object[] = [];
@@ -107,14 +112,10 @@ export class OutboxWriter {
       events.push(event);
       rows.push({ id: envelope.eventId, aggregate_type: aggregate.type, aggregate_id: aggregate.id, event_type: eventType, topic, payload: event, headers });
     }
-    const json = JSON.stringify(rows);
-    // Only a batch whose whole JSON is over the limit can hold an event that is: look closer then.
-    if (json.length > MAX_EVENT_JSON_CHARS) {
-      for (const event of events) {
-        const chars = JSON.stringify(event).length;
-        if (chars > MAX_EVENT_JSON_CHARS) throw new EventTooLargeError(eventType, event.envelope.aggregateId, chars);
-      }
+    for (const event of events) {
+      const { length } = await this.codec.encode(eventType, event);
+      if (length > MAX_EVENT_BYTES) throw new EventTooLargeError(eventType, event.envelope.aggregateId, length);
     }
-    return { events, rows: json };
+    return { events, rows: JSON.stringify(rows) };
   }
 }

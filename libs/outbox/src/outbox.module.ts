@@ -90,13 +90,18 @@ export class OutboxModule {
         { provide: OUTBOX_SERVICE, useValue: options.service },
         { provide: EventCatalogue, useFactory: () => loadEventCatalogue() },
         {
+          provide: EventCodec,
+          useFactory: (config: PlatformConfig, catalogue: EventCatalogue) => EventCodec.forRegistry(config.schemaRegistry.url, catalogue),
+          inject: [PLATFORM_CONFIG, EventCatalogue],
+        },
+        {
           provide: OutboxWriter,
-          useFactory: (catalogue: EventCatalogue) => new OutboxWriter(options.service, catalogue),
-          inject: [EventCatalogue],
+          useFactory: (catalogue: EventCatalogue, codec: EventCodec) => new OutboxWriter(options.service, catalogue, codec),
+          inject: [EventCatalogue, EventCodec],
         },
         {
           provide: OutboxRelay,
-          useFactory: (config: PlatformConfig, catalogue: EventCatalogue) => {
+          useFactory: (config: PlatformConfig, codec: EventCodec) => {
             const settings = relaySettings();
             const producer = createOrderedProducer(createKafka(config, `${options.service}-outbox-relay`));
             return new OutboxRelay(
@@ -108,10 +113,10 @@ export class OutboxModule {
                 retentionMs: settings.OUTBOX_RETENTION_HOURS * 3_600_000,
               },
               producer,
-              EventCodec.forRegistry(config.schemaRegistry.url, catalogue),
+              codec,
             );
           },
-          inject: [PLATFORM_CONFIG, EventCatalogue],
+          inject: [PLATFORM_CONFIG, EventCodec],
         },
         OutboxRelayLifecycle,
       ],
