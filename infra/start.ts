@@ -1,8 +1,10 @@
 /**
  * npm start — the whole platform from one command: the infrastructure, the schemas, a build, and
  * the five services as separate processes, each with its own log under .ensemble/logs/ and its
- * output prefixed in this terminal. Waits until every service is healthy. Ctrl-C stops the services
- * (the infrastructure stays up for the next start; `npm run infra:down` stops it).
+ * output prefixed in this terminal. Waits until every service is healthy. A service that exits is
+ * started again with a growing delay while the others go on (one with a configuration error, exit
+ * code 78, is not: it would only fail again). Ctrl-C stops the services (the infrastructure stays up
+ * for the next start; `npm run infra:down` stops it).
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -17,6 +19,11 @@ const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 const RESET = '\x1b[0m';
 const LOG_DIR = join(REPOSITORY_ROOT, '.ensemble', 'logs');
 const running = new Map<ServiceName, ChildProcess>();
+/** Restarts since each service last ran for RESTART_RESET_MS: the exponent of its next delay. */
+const restarts = new Map<ServiceName, number>();
+/** A service that ran this long before it exited is restarted without delay, as after a first failure. */
+const RESTART_RESET_MS = 60_000;
+const EX_CONFIG = 78;
 let stopping = false;
 
 function step(what: string, command: string, args: string[]): void {
@@ -28,8 +35,9 @@ function step(what: string, command: string, args: string[]): void {
   }
 }
 
-function startService(service: ServiceName, index: number): void {
-  const label = `${COLOURS[index % COLOURS.length]}${service.padEnd(10)}${RESET} |`;
+function startService(service: ServiceName): void {
+  const label = `${COLOURS[SERVICE_NAMES.indexOf(service) % COLOURS.length]}${service.padEnd(10)}${RESET} |`;
+  const startedAt = Date.now();
   const log = createWriteStream(join(LOG_DIR, `${service}.log`), { flags: 'a' });
   const child = spawn(process.execPath, [join(REPOSITORY_ROOT, 'dist', 'apps', service, 'src', 'main.js')], {
     cwd: REPOSITORY_ROOT,
@@ -45,17 +53,26 @@ function startService(service: ServiceName, index: number): void {
   child.on('exit', (code, signal) => {
     running.delete(service);
     log.end();
-    if (!stopping) {
-      console.error(`${label} exited (${signal ?? code}); stopping the others. Its log: ${join(LOG_DIR, `${service}.log`)}`);
-      void stopAll(1);
+    if (stopping) return;
+    const logFile = join(LOG_DIR, `${service}.log`);
+    if (code === EX_CONFIG) {
+      console.error(`${label} exited with a configuration error; not starting it again until that is fixed. The others go on. Its log: ${logFile}`);
+      return;
     }
+    const count = Date.now() - startedAt >= RESTART_RESET_MS ? 1 : (restarts.get(service) ?? 0) + 1;
+    restarts.set(service, count);
+    const delay = Math.min(30_000, 1_000 * 2 ** (count - 1));
+    console.error(`${label} exited (${signal ?? code}); starting it again in ${delay / 1_000} s (restart ${count}); the others go on. Its log: ${logFile}`);
+    setTimeout(() => {
+      if (!stopping) startService(service);
+    }, delay);
   });
   running.set(service, child);
 }
 
 async function waitUntilHealthy(service: ServiceName): Promise<void> {
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && running.has(service)) {
+  while (Date.now() < deadline && !stopping) {
     try {
       if ((await fetch(`http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}/health`)).ok) return;
     } catch {
@@ -82,7 +99,7 @@ async function main(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  SERVICE_NAMES.forEach(startService);
+  SERVICE_NAMES.forEach((service) => startService(service));
   await Promise.all(SERVICE_NAMES.map(waitUntilHealthy));
   console.log(
     `\nEnsemble is running (Ctrl-C stops the services):\n` +
