@@ -163,7 +163,9 @@ export class EventCodec {
   private schemaId(eventType: EventType): Promise<number> {
     let id = this.schemaIds.get(eventType);
     if (!id) {
-      const { schema, subject } = this.catalogue.get(eventType);
+      const definition = this.catalogue.find(eventType);
+      if (!definition) throw new EventNotEncodableError(eventType, [], `there is no schema for ${eventType} in the catalogue`);
+      const { schema, subject } = definition;
       id = this.registry
         .register(
           { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
@@ -190,8 +192,9 @@ export class EventNotEncodableError extends Error {
     readonly eventType: string,
     /** The fields the schema refused, e.g. `amountMinor` or `items[0].quantity`. */
     readonly fields: string[],
+    message = `${eventType} does not match its schema at ${fields.join(', ')}`,
   ) {
-    super(`${eventType} does not match its schema at ${fields.join(', ')}`);
+    super(message);
     this.name = 'EventNotEncodableError';
   }
 }

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { PlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue } from '@ensemble/events';
-import { createKafka, createOrderedProducer, headersAsStrings } from '@ensemble/kafka';
+import { createKafka, createOrderedProducer, headersAsStrings, isRefusedForGood } from '@ensemble/kafka';
 import { backoffDelay } from '@ensemble/retry';
 import { ConsumerSettings } from './consumer-settings';
 import { ApplyControl, ApplyTarget, DeliveredRecord, EventApplier, RecordFailure } from './event-applier';
@@ -35,11 +35,8 @@ interface Received {
   refused?: Failure;
 }
 
-/** Broker answers that no retry changes: the record is refused for good, so only a stub of it can be dead-lettered. */
 /** Slack on a retry time read back, for the clocks of the instance that wrote it and the one that reads it. */
 const CLOCK_SKEW_MS = 60_000;
-
-const REFUSED_FOR_GOOD = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'TOPIC_AUTHORIZATION_FAILED']);
 
 /**
  * Delivers events from Kafka to a service's `@EventPattern` handlers, each event's effect exactly
@@ -328,7 +325,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
       try {
         await this.sendRecords(topic, entries.map((entry) => entry.message), control);
       } catch (error) {
-        if (!refusedForGood(error)) throw error;
+        if (!isRefusedForGood(error)) throw error;
         // One of them cannot be written whole, even with room for the headers: send them one by one, and a stub for that one.
         for (const entry of entries) await this.sendOrStub(topic, entry, control);
       }
@@ -340,7 +337,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     try {
       await this.sendRecords(topic, [message], control);
     } catch (error) {
-      if (!refusedForGood(error)) throw error;
+      if (!isRefusedForGood(error)) throw error;
       const stub: Failure = { kind: 'permanent', reason: 'reroute-failed', message: `${failure.reason}: ${failure.message}; rerouting to ${topic} failed: ${(error as Error).message}` };
       const { deadLetter } = this.topics;
       await this.sendRecords(deadLetter, [this.signed(deadLetter, { key: record.message.key, value: null, headers: this.failureHeaders(record, stub, record.attempts) })], control);
@@ -375,7 +372,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
         await this.producer!.send({ topic, acks: -1, messages });
         return;
       } catch (error) {
-        if (refusedForGood(error) || control.stopping()) throw error;
+        if (isRefusedForGood(error) || control.stopping()) throw error;
         this.logger.warn(`sending to ${topic} failed, retrying: ${(error as Error).message}`);
         await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5_000 }));
         await control.heartbeat();
@@ -386,11 +383,4 @@ export class EventTransport extends Server implements CustomTransportStrategy {
 
 function describe(record: Received): string {
   return `${record.delivery.topic}[${record.delivery.partition}]@${record.delivery.offset}`;
-}
-
-function refusedForGood(error: unknown): boolean {
-  for (let cause = error as { type?: string; originalError?: unknown; cause?: unknown } | undefined; cause; cause = (cause.originalError ?? cause.cause) as typeof cause) {
-    if (cause.type && REFUSED_FOR_GOOD.has(cause.type)) return true;
-  }
-  return false;
 }

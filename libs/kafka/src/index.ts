@@ -2,3 +2,4 @@ export * from './create-kafka';
 export * from './headers-as-strings';
 export * from './consumer-group-lag';
 export * from './read-to-end';
+export * from './refused-for-good';

@@ -3,6 +3,8 @@ export interface OutboxBacklog {
   pending: number;
   /** Age of the oldest unpublished row in seconds; 0 when there is none. */
   oldestPendingSeconds: number;
+  /** Rows set aside because they cannot be published, counted in `pending` too. */
+  parked: number;
 }
 
 /** A TypeORM DataSource or EntityManager (rows as an array), or a pg Client or Pool (rows in `.rows`). */
@@ -12,9 +14,10 @@ type Queryable = { query(sql: string): Promise<unknown> };
 export async function measureOutboxBacklog(db: Queryable): Promise<OutboxBacklog> {
   const result = await db.query(
     `SELECT count(*)::int AS pending,
-            coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest
+            coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest,
+            count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked
        FROM outbox WHERE published_at IS NULL`,
   );
-  const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ pending: number; oldest: number }>;
-  return { pending: row.pending, oldestPendingSeconds: row.oldest };
+  const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ pending: number; oldest: number; parked: number }>;
+  return { pending: row.pending, oldestPendingSeconds: row.oldest, parked: row.parked };
 }

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { IHeaders, Message, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { EventType, EventTypes } from '@ensemble/events';
-import { EventCodec } from '@ensemble/event-codec';
+import { EventCodec, EventNotEncodableError } from '@ensemble/event-codec';
+import { isRefusedForGood } from '@ensemble/kafka';
 import { backoffDelay } from '@ensemble/retry';
 import { LaneLeases } from './lane-leases';
 import { OUTBOX_CHANNEL } from './outbox-contract';
@@ -38,6 +39,23 @@ export const DEFAULT_RELAY_OPTIONS: Omit<OutboxRelayOptions, 'databaseUrl'> = {
   vacuumThreshold: 10_000,
 };
 
+/** A pending row encoded for Kafka. */
+interface EncodedRow {
+  row: PendingRow;
+  topic: string;
+  message: Message;
+}
+
+function topicMessagesOf(rows: EncodedRow[]): Array<{ topic: string; messages: Message[] }> {
+  const byTopic = new Map<string, Message[]>();
+  for (const { topic, message } of rows) {
+    const messages = byTopic.get(topic);
+    if (messages) messages.push(message);
+    else byTopic.set(topic, [message]);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
 interface PendingRow {
   id: string;
   topic: string;
@@ -52,6 +70,8 @@ export interface OutboxRelayEvents {
   published: [{ count: number; durationMs: number }];
   lanes: [{ held: number[] }];
   failed: [{ error: Error; attempt: number; retryInMs: number }];
+  /** A row that cannot be published was set aside; later rows of its aggregate wait behind it. */
+  parked: [{ id: string; aggregateId: string; eventType: string; reason: string }];
   maintained: [{ deleted: number; vacuumed: number }];
   maintenanceFailed: [{ error: Error }];
 }
@@ -75,6 +95,8 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   private lastMaintenance = 0;
   private maintenance?: Promise<void>;
   private lastRebalance = 0;
+  /** Aggregates with a row parked during the current pass: their later rows wait. */
+  private readonly parkedAggregates = new Set<string>();
 
   constructor(
     private readonly options: OutboxRelayOptions,
@@ -114,39 +136,99 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     const lanes = this.leases?.held ?? [];
     if (!client || lanes.length === 0) return 0;
     let published = 0;
-    let inFlight: { rows: PendingRow[]; sent: Promise<unknown>; started: number } | undefined;
+    let inFlight: { rows: EncodedRow[]; sent: Promise<unknown>; started: number } | undefined;
     let more = true;
     for (let batch = 1; more || inFlight; batch++) {
-      const rows: PendingRow[] = more ? await this.readPending(client, lanes, inFlight?.rows ?? []) : [];
-      more = rows.length === this.options.batchSize && batch < DRAIN_BATCHES;
-      const topicMessages = await this.toTopicMessages(rows);
+      const read: PendingRow[] = more ? await this.readPending(client, lanes, inFlight?.rows.map((encoded) => encoded.row) ?? []) : [];
+      more = read.length === this.options.batchSize && batch < DRAIN_BATCHES;
+      let rows = await this.encode(client, read);
       const acknowledged = inFlight;
-      if (acknowledged) await acknowledged.sent;
       inFlight = undefined;
+      let sentRows = acknowledged?.rows ?? [];
+      if (acknowledged) {
+        try {
+          await acknowledged.sent;
+        } catch (error) {
+          if (!isRefusedForGood(error)) throw error;
+          // Some record of the batch will never be taken: find it by sending them one by one, park it, and go on.
+          sentRows = await this.sendOneByOne(client, acknowledged.rows);
+          rows = rows.filter((encoded) => !this.parkedAggregates.has(encoded.row.aggregate_id));
+        }
+      }
       if (rows.length > 0) {
-        const sent = this.producer.sendBatch({ acks: -1, topicMessages });
+        const sent = this.producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(rows) });
         // Awaited in the next round; this only keeps a failure meanwhile from going unhandled.
         sent.catch(() => undefined);
         inFlight = { rows, sent, started: Date.now() };
       }
-      if (acknowledged) {
-        await client.query({
-          name: 'outbox-mark-published',
-          text: 'UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])',
-          values: [acknowledged.rows.map((row) => row.id)],
-        });
-        this.emit('published', { count: acknowledged.rows.length, durationMs: Date.now() - acknowledged.started });
-        published += acknowledged.rows.length;
+      if (acknowledged && sentRows.length > 0) {
+        await this.markPublished(client, sentRows);
+        this.emit('published', { count: sentRows.length, durationMs: Date.now() - acknowledged.started });
+        published += sentRows.length;
       }
     }
+    this.parkedAggregates.clear();
     return published;
+  }
+
+  private async markPublished(client: Client, rows: EncodedRow[]): Promise<void> {
+    await client.query({
+      name: 'outbox-mark-published',
+      text: 'UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])',
+      values: [rows.map((encoded) => encoded.row.id)],
+    });
+  }
+
+  /** Sends rows one at a time, in order; parks each that the broker refuses for good, and skips the later rows of its aggregate. Returns those sent. */
+  private async sendOneByOne(client: Client, rows: EncodedRow[]): Promise<EncodedRow[]> {
+    const sent: EncodedRow[] = [];
+    for (const encoded of rows) {
+      if (this.parkedAggregates.has(encoded.row.aggregate_id)) continue;
+      try {
+        await this.producer.send({ acks: -1, topic: encoded.topic, messages: [encoded.message] });
+        sent.push(encoded);
+      } catch (error) {
+        if (!isRefusedForGood(error)) throw error;
+        await this.park(client, encoded.row, `the broker refuses it: ${(error as Error).message}`);
+      }
+    }
+    return sent;
+  }
+
+  /**
+   * Encodes rows in sequence order. A row that cannot be encoded (its payload no longer matches the
+   * registered schema, or its event type is unknown) is parked, and the later rows of its aggregate
+   * are left for after it; a registry that does not answer fails the whole read, to be tried again.
+   */
+  private async encode(client: Client, rows: PendingRow[]): Promise<EncodedRow[]> {
+    const encoded: EncodedRow[] = [];
+    for (const row of rows) {
+      if (this.parkedAggregates.has(row.aggregate_id)) continue;
+      try {
+        const value = await this.codec.encode(row.event_type as EventType, row.payload as unknown as EventTypes[EventType]);
+        encoded.push({ row, topic: row.topic, message: { key: row.aggregate_id, value, headers: row.headers as IHeaders } });
+      } catch (error) {
+        if (!(error instanceof EventNotEncodableError)) throw error;
+        await this.park(client, row, error.message);
+      }
+    }
+    return encoded;
+  }
+
+  private async park(client: Client, row: PendingRow, reason: string): Promise<void> {
+    await client.query('UPDATE outbox SET parked_at = now(), parked_reason = $2 WHERE id = $1', [row.id, reason.slice(0, 1_000)]);
+    this.parkedAggregates.add(row.aggregate_id);
+    this.emit('parked', { id: row.id, aggregateId: row.aggregate_id, eventType: row.event_type, reason });
   }
 
   private async readPending(client: Client, lanes: number[], inFlight: PendingRow[]): Promise<PendingRow[]> {
     const { rows } = await client.query<PendingRow>({
       name: 'outbox-read-pending',
       text: `SELECT id, topic, aggregate_id, event_type, payload, headers FROM outbox
-              WHERE published_at IS NULL AND lane = ANY($1::smallint[]) AND id <> ALL($3::uuid[])
+              WHERE published_at IS NULL AND parked_at IS NULL AND lane = ANY($1::smallint[]) AND id <> ALL($3::uuid[])
+                -- Rows of an aggregate with a parked row before them wait behind it: order per aggregate holds.
+                AND NOT EXISTS (SELECT FROM outbox parked
+                                 WHERE parked.parked_at IS NOT NULL AND parked.aggregate_id = outbox.aggregate_id AND parked.sequence < outbox.sequence)
               ORDER BY sequence LIMIT $2`,
       values: [lanes, this.options.batchSize, inFlight.map((row) => row.id)],
     });
@@ -159,10 +241,11 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
       try {
         await this.producer.connect();
         await this.connect();
-        attempt = 0;
         while (this.running) {
           await this.rebalanceIfDue();
           const published = await this.relayPendingEvents();
+          // The backoff grows across reconnects and starts over only once a pass has gone through.
+          attempt = 0;
           this.maintainIfDue();
           if (published < this.options.batchSize) await this.waitForNotification();
         }
@@ -270,14 +353,5 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     }
   }
 
-  private async toTopicMessages(rows: PendingRow[]): Promise<Array<{ topic: string; messages: Message[] }>> {
-    const byTopic = new Map<string, Message[]>();
-    for (const row of rows) {
-      const value = await this.codec.encode(row.event_type as EventType, row.payload as unknown as EventTypes[EventType]);
-      const messages = byTopic.get(row.topic) ?? [];
-      messages.push({ key: row.aggregate_id, value, headers: row.headers as IHeaders });
-      byTopic.set(row.topic, messages);
-    }
-    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-  }
+
 }

@@ -51,7 +51,18 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
         this.set((await measureOutboxBacklog(dataSource)).oldestPendingSeconds);
       },
     });
+    new Gauge({
+      name: 'ensemble_outbox_parked_events',
+      help: 'Outbox rows set aside because they cannot be published (npm run outbox -- list <service>)',
+      registers: [registry],
+      async collect() {
+        this.set((await measureOutboxBacklog(dataSource)).parked);
+      },
+    });
     relay.on('published', ({ count }) => published.inc(count));
+    relay.on('parked', ({ id, aggregateId, eventType, reason }) =>
+      this.logger.error(`parked ${eventType} ${id} of ${aggregateId}; its later events wait behind it (npm run outbox -- list|retry ${this.service}): ${reason}`),
+    );
     relay.on('failed', ({ error, attempt, retryInMs }) =>
       this.logger.warn(`attempt ${attempt} failed, retrying in ${retryInMs} ms: ${error.message}`),
     );

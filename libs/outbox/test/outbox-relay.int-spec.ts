@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
@@ -10,6 +12,7 @@ import { measureOutboxBacklog } from '../src/outbox-backlog';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay, OutboxRelayOptions } from '../src/outbox-relay';
 
 const config = loadPlatformConfig();
+const ROOT = join(__dirname, '..', '..', '..');
 const kafka = createKafka(config, 'outbox-relay-spec');
 const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
 
@@ -86,7 +89,42 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
     expect(await reader.countSinceMark()).toBe(total);
     expect(publishedBy[0]).toBeGreaterThan(0);
     expect(publishedBy[1]).toBeGreaterThan(0);
-    expect(await measureOutboxBacklog(db)).toEqual({ pending: 0, oldestPendingSeconds: 0 });
+    expect(await measureOutboxBacklog(db)).toEqual({ pending: 0, oldestPendingSeconds: 0, parked: 0 });
+  });
+
+  it('parks a row it cannot encode and one the broker refuses, holds back only their aggregates, and publishes them in order once released', async () => {
+    await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+    const [unencodable, tooLarge, free] = [randomUUID(), randomUUID(), randomUUID()];
+    const parked: string[] = [];
+    startRelay().on('parked', ({ aggregateId, reason }) => parked.push(`${aggregateId === unencodable ? 'unencodable' : 'too large'}: ${reason}`));
+    const reader = new TopicReader(kafka, topic);
+    await reader.mark();
+
+    // An amount the Avro long cannot hold, and an event over the topic's 1 MiB limit, each followed by a good event of its aggregate.
+    const first = { ...nthEvent(unencodable, 1), amountMinor: Number.MAX_SAFE_INTEGER };
+    const huge = { ...nthEvent(tooLarge, 1), customerEmail: `${'x'.repeat(1_100_000)}@example.com` };
+    await append([first, huge, nthEvent(free, 1)]);
+    await append([nthEvent(unencodable, 2), nthEvent(tooLarge, 2), nthEvent(free, 2)]);
+
+    const published = await reader.readUntil((read) => read.filter((record) => record.message.key?.toString() === free).length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(published.map((record) => record.message.key?.toString())).toEqual([free, free]);
+    expect(await reader.countSinceMark()).toBe(2);
+    expect(parked.sort()).toEqual([expect.stringMatching(/^too large: the broker refuses it/), expect.stringMatching(/^unencodable: PaymentCompleted does not match its schema at amountMinor/)]);
+    expect(await measureOutboxBacklog(db)).toMatchObject({ pending: 4, parked: 2 });
+
+    // The cause fixed by hand, the CLI releases both: each aggregate's events follow in order.
+    await db.query(`UPDATE outbox SET payload = jsonb_set(payload, '{amountMinor}', '1') WHERE id = $1`, [first.envelope.eventId]);
+    await db.query(`UPDATE outbox SET payload = jsonb_set(payload, '{customerEmail}', '"ada@example.com"') WHERE id = $1`, [huge.envelope.eventId]);
+    const retry = spawnSync('npm', ['run', '--silent', 'outbox', '--', 'retry', 'payments'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PAYMENTS_DATABASE_URL: database.url } });
+    expect(retry.stdout).toContain('payments: released 2 parked row(s)');
+
+    const all = await reader.readUntil((read) => read.length >= 6);
+    const amounts = async (aggregate: string) =>
+      Promise.all(all.filter((record) => record.message.key?.toString() === aggregate).map(async (record) => ((await codec.decode('payments.payment-completed', record.message.value)) as PaymentCompleted).amountMinor));
+    expect(await amounts(unencodable)).toEqual([1, 2]);
+    expect(await amounts(tooLarge)).toEqual([1, 2]);
+    expect(await measureOutboxBacklog(db)).toEqual({ pending: 0, oldestPendingSeconds: 0, parked: 0 });
   });
 
   it('vacuums the outbox once marking rows published has left enough dead row versions', async () => {

@@ -31,7 +31,8 @@ export interface PlatformSample {
   paymentsPerSecond: number;
   groups: ConsumerGroupStatus[];
   /** Outbox rows not yet published, per producing service; null when the service did not answer GET /metrics. */
-  outboxBacklog: Array<{ service: ServiceName; events: number | null }>;
+  /** Rows not yet published, and of those the parked ones (which cannot be published); null when the service does not answer. */
+  outboxBacklog: Array<{ service: ServiceName; events: number | null; parked: number | null }>;
   /** Why the sample is empty: Kafka did not answer. */
   error?: string;
 }
@@ -109,7 +110,7 @@ export class PlatformStatus implements OnModuleDestroy {
     };
     const [{ groups: described }, outboxBacklog] = await Promise.all([
       admin.describeGroups(CONSUMING_SERVICES),
-      Promise.all(PRODUCING_SERVICES.map(async (service) => ({ service, events: await scrapeOutboxBacklog(this.serviceUrls[service]) }))),
+      Promise.all(PRODUCING_SERVICES.map(async (service) => ({ service, ...(await scrapeOutboxBacklog(this.serviceUrls[service])) }))),
     ]);
     const counts: Counts = { at: Date.now(), committed: new Map(), payments: sum(await ends(this.paymentsTopic), ({ high }) => Number(high)) };
     const perSecond = (now: number, before: number | undefined) =>
@@ -145,19 +146,21 @@ export class PlatformStatus implements OnModuleDestroy {
   }
 }
 
-/** A service's outbox backlog, from the gauge on its GET /metrics; null when it does not answer. */
-export async function scrapeOutboxBacklog(serviceUrl: string): Promise<number | null> {
+/** A service's outbox backlog and parked rows, from the gauges on its GET /metrics; null when it does not answer. */
+export async function scrapeOutboxBacklog(serviceUrl: string): Promise<{ events: number | null; parked: number | null }> {
   try {
     const response = await fetch(`${serviceUrl}/metrics`, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
-    return response.ok ? outboxBacklogIn(await response.text()) : null;
+    if (!response.ok) return { events: null, parked: null };
+    const metrics = await response.text();
+    return { events: gaugeIn(metrics, 'ensemble_outbox_backlog_events'), parked: gaugeIn(metrics, 'ensemble_outbox_parked_events') };
   } catch {
-    return null;
+    return { events: null, parked: null };
   }
 }
 
-/** The value of `ensemble_outbox_backlog_events` in Prometheus text, or null when it is not there. */
-export function outboxBacklogIn(metrics: string): number | null {
-  const match = /^ensemble_outbox_backlog_events(?:\{[^}]*\})?\s+(\S+)$/m.exec(metrics);
+/** The value of gauge `name` in Prometheus text, or null when it is not there. */
+export function gaugeIn(metrics: string, name: string): number | null {
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+(\\S+)$`, 'm').exec(metrics);
   return match ? Number(match[1]) : null;
 }
 

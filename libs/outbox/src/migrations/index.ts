@@ -1,5 +1,6 @@
 import { CreateOutbox1763780000000 } from './1763780000000-create-outbox';
 import { OutboxPendingInSequenceOrder1763780100000 } from './1763780100000-outbox-pending-in-sequence-order';
+import { ParkedOutboxRows1764200002000 } from './1764200002000-parked-outbox-rows';
 
 /** The outbox's migrations, in order, for the migrations list of each producing service. */
-export const OUTBOX_MIGRATIONS = [CreateOutbox1763780000000, OutboxPendingInSequenceOrder1763780100000];
+export const OUTBOX_MIGRATIONS = [CreateOutbox1763780000000, OutboxPendingInSequenceOrder1763780100000, ParkedOutboxRows1764200002000];

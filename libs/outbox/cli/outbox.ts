@@ -1,0 +1,38 @@
+/**
+ * npm run outbox -- list <service>    the service's parked outbox rows: events it could not publish, and why
+ * npm run outbox -- retry <service>   releases them for the relay to try again, once the cause is fixed
+ */
+import { Client } from 'pg';
+import { loadPlatformConfig, PRODUCING_SERVICES, ServiceName } from '@ensemble/config';
+import { OUTBOX_CHANNEL } from '../src/outbox-contract';
+
+async function main([command, service]: string[]): Promise<void> {
+  if (!['list', 'retry'].includes(command) || !PRODUCING_SERVICES.includes(service as ServiceName)) {
+    console.error(`usage: npm run outbox -- list|retry <service>   (service: ${PRODUCING_SERVICES.join(', ')})`);
+    process.exitCode = 2;
+    return;
+  }
+  const db = new Client({ connectionString: loadPlatformConfig().databases[service as ServiceName] });
+  await db.connect();
+  try {
+    if (command === 'retry') {
+      // Released rows are read again in sequence order, before the later rows of their aggregates; one still unpublishable is parked again.
+      const { rowCount } = await db.query('UPDATE outbox SET parked_at = NULL, parked_reason = NULL WHERE parked_at IS NOT NULL AND published_at IS NULL');
+      await db.query(`NOTIFY ${OUTBOX_CHANNEL}`);
+      console.log(`${service}: released ${rowCount ?? 0} parked row(s) for the relay`);
+      return;
+    }
+    const { rows } = await db.query(
+      `SELECT id, aggregate_id, event_type, parked_at, parked_reason FROM outbox WHERE parked_at IS NOT NULL AND published_at IS NULL ORDER BY sequence`,
+    );
+    for (const row of rows) console.log(`${row.id}  ${row.event_type} of ${row.aggregate_id}  parked at ${row.parked_at.toISOString()}: ${row.parked_reason}`);
+    console.log(`${service}: ${rows.length} parked row(s)`);
+  } finally {
+    await db.end();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(`outbox: ${(error as Error).message}`);
+  process.exitCode = 1;
+});
