@@ -1,9 +1,10 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Req } from '@nestjs/common';
+import { Request } from 'express';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, EntityManager, MoreThanOrEqual } from 'typeorm';
 import { EventContext } from '@ensemble/event-consumer';
 import { InvoiceIssued, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
-import { ZodValidationPipe } from '@ensemble/http';
+import { requireAdminToken, ZodValidationPipe } from '@ensemble/http';
 import { pastInstant, Replays } from '@ensemble/replay';
 import { ALL_TIME, anHourBefore, DashboardFigure, Metric } from './dashboard-figure.entity';
 import { FigureIncrements } from './figure-increments';
@@ -31,12 +32,15 @@ export class DashboardsController {
   }
 
   /**
-   * All-time figures and the last hour minute by minute; with `asOf`, as they were then, from a
-   * replay of the topics up to that time.
+   * All-time figures and the last hour minute by minute; with `asOf`, as they were at the start of
+   * that minute, from a replay of the topics up to then. A replay reads every record, so `asOf`
+   * takes the admin token, as the admin API's replays do.
    */
   @Get('dashboards/summary')
-  summary(@Query('asOf', new ZodValidationPipe(pastInstant('asOf').optional(), 'query asOf')) asOf?: Date) {
-    return asOf ? this.replays.readAsOf(asOf, (manager) => figuresAt(manager, asOf)) : figuresAt(this.dataSource.manager, new Date());
+  summary(@Query('asOf', new ZodValidationPipe(pastInstant('asOf').optional(), 'query asOf')) asOf: Date | undefined, @Req() request: Request) {
+    if (!asOf) return figuresAt(this.dataSource.manager, new Date());
+    requireAdminToken(request);
+    return this.replays.readAsOf(asOf, figuresAt);
   }
 }
 

@@ -11,20 +11,32 @@ import { ApiError } from './api-error';
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
-  private readonly expected = parseEnvironment({ ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional() }).ADMIN_TOKEN;
-
   canActivate(context: ExecutionContext): boolean {
-    if (!this.expected) {
-      throw new ApiError(HttpStatus.FORBIDDEN, 'admin_api_disabled', 'The admin API is off: start the service with ADMIN_TOKEN set');
-    }
-    const header = context.switchToHttp().getRequest<Request>().header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    // Hashes have equal lengths, so the comparison takes the same time whatever the token.
-    if (!timingSafeEqual(digest(token), digest(this.expected))) {
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'admin_token_required', 'The admin API needs Authorization: Bearer <ADMIN_TOKEN>');
-    }
+    requireAdminToken(context.switchToHttp().getRequest<Request>());
     return true;
   }
+}
+
+/** Throws 403 when the admin API is off and 401 unless the request carries the admin token; for a route that is admin-only in part. */
+export function requireAdminToken(request: Request): void {
+  const expected = adminToken();
+  if (!expected) {
+    throw new ApiError(HttpStatus.FORBIDDEN, 'admin_api_disabled', 'The admin API is off: start the service with ADMIN_TOKEN set');
+  }
+  const header = request.header('authorization') ?? '';
+  const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+  // Hashes have equal lengths, so the comparison takes the same time whatever the token.
+  if (!timingSafeEqual(digest(token), digest(expected))) {
+    throw new ApiError(HttpStatus.UNAUTHORIZED, 'admin_token_required', 'This needs Authorization: Bearer <ADMIN_TOKEN>');
+  }
+}
+
+let configured: { token?: string } | undefined;
+
+/** ADMIN_TOKEN, read once. */
+function adminToken(): string | undefined {
+  configured ??= { token: parseEnvironment({ ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional() }).ADMIN_TOKEN };
+  return configured.token;
 }
 
 function digest(value: string): Buffer {

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { Response } from 'express';
 import { Observable, throwError } from 'rxjs';
 import { isDatabaseUnavailable } from '@ensemble/database';
-import { ApiErrorBody, ServiceUnavailable } from './api-error';
+import { ApiError, ApiErrorBody, ServiceUnavailable } from './api-error';
 
 /**
  * Turns every HTTP error into the {@link ApiErrorBody} shape; unexpected errors become a 500 that
@@ -24,16 +24,15 @@ export class ApiErrorFilter implements ExceptionFilter {
       response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
-    const unavailable = this.asUnavailable(exception);
-    if (unavailable) response.setHeader('Retry-After', String(unavailable.retryAfterSeconds));
-    const body = this.toBody(unavailable ?? exception);
+    const answered = this.asUnavailable(exception) ?? exception;
+    if (answered instanceof ApiError && answered.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(answered.retryAfterSeconds));
+    const body = this.toBody(answered);
     response.status(body.error.status).json(body);
   }
 
   /** A dependency that is away: 503 with Retry-After, which clients can tell from a request that is wrong or a service that is broken. */
   private asUnavailable(exception: unknown): ServiceUnavailable | undefined {
-    if (exception instanceof ServiceUnavailable) return exception;
-    if (isDatabaseUnavailable(exception)) return new ServiceUnavailable('database_unavailable', 'The service\'s database cannot be reached right now; try again shortly.');
+    if (!(exception instanceof HttpException) && isDatabaseUnavailable(exception)) return new ServiceUnavailable('database_unavailable', 'The service\'s database cannot be reached right now; try again shortly.');
     return undefined;
   }
 

@@ -16,21 +16,26 @@ export interface ApiErrorBody {
   };
 }
 
-/** An HTTP error with a stable machine-readable code, e.g. `validation_failed` or `idempotency_key_reused`. */
+/**
+ * An HTTP error with a stable machine-readable code, e.g. `validation_failed` or
+ * `idempotency_key_reused`; with `retryAfterSeconds`, answered with a `Retry-After` header.
+ */
 export class ApiError extends HttpException {
-  constructor(status: HttpStatus, code: string, message: string, fields?: FieldProblem[]) {
+  constructor(
+    status: HttpStatus,
+    code: string,
+    message: string,
+    fields?: FieldProblem[],
+    readonly retryAfterSeconds?: number,
+  ) {
     super({ error: { status, code, message, ...(fields ? { fields } : {}) } } satisfies ApiErrorBody, status);
   }
 }
 
 /** 503 with `Retry-After`: a dependency is away for now, and the same request may succeed later; nothing was written. */
 export class ServiceUnavailable extends ApiError {
-  constructor(
-    code: string,
-    message: string,
-    readonly retryAfterSeconds = 5,
-  ) {
-    super(HttpStatus.SERVICE_UNAVAILABLE, code, message);
+  constructor(code: string, message: string, retryAfterSeconds = 5) {
+    super(HttpStatus.SERVICE_UNAVAILABLE, code, message, undefined, retryAfterSeconds);
   }
 }
 

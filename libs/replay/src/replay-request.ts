@@ -5,6 +5,7 @@ export const pastInstant = (name: string) =>
   z.iso
     .datetime({ offset: true, message: `${name} must be an ISO 8601 time, e.g. 2026-11-22T12:00:00Z` })
     .transform((value) => new Date(value))
+    .refine((time) => time.getTime() >= 0, `${name} is before 1970-01-01, earlier than any time Kafka can hold`)
     .refine((time) => time.getTime() <= Date.now(), `${name} is in the future`);
 
 /** `POST /admin/replay`: no body (or `{}`) rebuilds from the beginning; `from` rebuilds a window; `to` builds a snapshot. */

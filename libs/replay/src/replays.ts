@@ -5,7 +5,7 @@ import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { PLATFORM_CONFIG, PlatformConfig } from '@ensemble/config';
 import { quoteIdentifier } from '@ensemble/database';
 import { EventTransport } from '@ensemble/event-consumer';
-import { ApiError } from '@ensemble/http';
+import { ApiError, ServiceUnavailable } from '@ensemble/http';
 import { INBOX_MIGRATIONS } from '@ensemble/inbox';
 import { createKafka } from '@ensemble/kafka';
 import { Replay, REPLAY_SESSION_TIMEOUT_MS, ReplayRequest } from './replay';
@@ -14,6 +14,10 @@ import { ShadowSchema } from './shadow-schema';
 
 /** Point-in-time snapshots kept for `asOf` reads; older ones are dropped. */
 const SNAPSHOTS_KEPT = 10;
+/** Snapshot builds for `asOf` reads at once; a request for yet another time is answered 429. */
+const SNAPSHOT_BUILDS_AT_ONCE = 2;
+/** Finished replays kept for their progress (GET /admin/replay); older ones are let go. */
+const FINISHED_KEPT = 20;
 /** A snapshot this close to now may still miss records stamped before its time but not yet appended: it is not kept. */
 const SETTLED_AFTER_MS = 60_000;
 
@@ -27,6 +31,8 @@ export class Replays implements OnApplicationShutdown {
   private readonly logger: Logger;
   private readonly kafka: Kafka;
   private readonly replays = new Map<string, Replay>();
+  /** `asOf` snapshots being built, by schema name: concurrent requests for the same minute share one. */
+  private readonly snapshotBuilds = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(REPLAY_OPTIONS) private readonly options: ReplayModuleOptions,
@@ -64,27 +70,51 @@ export class Replays implements OnApplicationShutdown {
   }
 
   /**
-   * Runs `read` on the projection as it was at `asOf`, from a snapshot built on demand and kept
-   * (the last SNAPSHOTS_KEPT, once settled) for the next question about the same time.
+   * Runs `read` on the projection as it was at `asOf`, rounded down to its minute, from a snapshot
+   * built on demand: concurrent requests for the same minute share one build, at most
+   * SNAPSHOT_BUILDS_AT_ONCE run at once (429 beyond), and the last SNAPSHOTS_KEPT settled ones are
+   * kept for the next question about the same time.
    */
-  async readAsOf<T>(asOf: Date, read: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const settled = Date.now() - asOf.getTime() > SETTLED_AFTER_MS;
-    const name = settled ? `asof_${asOf.getTime()}` : `asof_${asOf.getTime()}_${randomUUID().slice(0, 8)}`;
-    if (!(await this.schemaExists(name))) {
-      const replay = await this.snapshot({ to: asOf }, name);
-      await replay.finished;
-      const { state, error } = replay.progress();
-      if (state !== 'done') throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'snapshot_failed', `Could not rebuild the figures as of ${asOf.toISOString()}: ${error ?? state}`);
-    }
+  async readAsOf<T>(asOf: Date, read: (manager: EntityManager, at: Date) => Promise<T>): Promise<T> {
+    const minute = new Date(Math.floor(asOf.getTime() / 60_000) * 60_000);
+    const settled = Date.now() - minute.getTime() > SETTLED_AFTER_MS;
+    const name = settled ? `asof_${minute.getTime()}` : `asof_${minute.getTime()}_${randomUUID().slice(0, 8)}`;
+    if (!(await this.schemaExists(name))) await this.buildSnapshot(name, minute);
     try {
       return await this.dataSource.transaction(async (manager) => {
         await manager.query(`SET LOCAL search_path TO ${quoteIdentifier(name)}`);
-        return read(manager);
+        return read(manager, minute);
       });
     } finally {
       if (settled) await this.dropOldSnapshots();
       else await this.dataSource.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(name)} CASCADE`);
     }
+  }
+
+  private buildSnapshot(name: string, to: Date): Promise<void> {
+    let build = this.snapshotBuilds.get(name);
+    if (!build) {
+      if (this.snapshotBuilds.size >= SNAPSHOT_BUILDS_AT_ONCE) {
+        throw new ApiError(
+          HttpStatus.TOO_MANY_REQUESTS,
+          'too_many_snapshots',
+          `${SNAPSHOT_BUILDS_AT_ONCE} snapshots of other times are being built; ask again shortly, or for a time already asked about`,
+          undefined,
+          5,
+        );
+      }
+      build = this.snapshot({ to }, name).then(async (replay) => {
+        await replay.finished;
+        // Its schema is what lasts; the replay object itself is let go.
+        this.replays.delete(replay.id);
+        const { state, error } = replay.progress();
+        if (state !== 'done') throw new ServiceUnavailable('snapshot_failed', `Could not rebuild the figures as of ${to.toISOString()}: ${error ?? state}`);
+      });
+      const started = build;
+      this.snapshotBuilds.set(name, started);
+      void started.catch(() => undefined).finally(() => this.snapshotBuilds.delete(name));
+    }
+    return build;
   }
 
   find(id: string): Replay {
@@ -118,7 +148,14 @@ export class Replays implements OnApplicationShutdown {
       keepAs,
     );
     this.replays.set(replay.id, replay);
+    this.forgetOldFinished();
     return replay;
+  }
+
+  /** Keeps the progress of the last FINISHED_KEPT finished replays, and lets older ones go. */
+  private forgetOldFinished(): void {
+    const finished = this.list().filter((replay) => replay.progress().finishedAt !== undefined);
+    for (const replay of finished.slice(0, Math.max(0, finished.length - FINISHED_KEPT))) this.replays.delete(replay.id);
   }
 
   private checkWindow(request: ReplayRequest): void {

@@ -219,27 +219,59 @@ describe('replaying topics rebuilds a projection beside the live one and swaps i
     expect(await checksum('shipping')).toEqual(live.shipping);
   }, REBUILDS_MS);
 
-  it('answers the dashboard summary asOf a past time with the figures it showed then', async () => {
+  /** GET /dashboards/summary?asOf=, with the admin token unless told otherwise. */
+  const summaryAsOf = (at: Date, token: string = ADMIN_TOKEN) =>
+    fetch(`${choreography.url('dashboards')}/dashboards/summary?asOf=${at.toISOString()}`, { headers: { authorization: `Bearer ${token}` } });
+
+  /** Waits for the next minute to begin: an asOf answer is the figures as they were at its minute's start. */
+  const nextMinute = () => sleep(60_000 - (Date.now() % 60_000) + 200);
+
+  it('answers the dashboard summary asOf a past time with the figures it showed at the start of that minute', async () => {
     const summaryAt = async () => {
       const at = new Date();
       return { at, figures: await summary() };
     };
     await settle();
+    await nextMinute();
     const first = await summaryAt();
-    await sleep(1_100);
     await postPayments(50);
     await settle();
+    await nextMinute();
     const second = await summaryAt();
-    await sleep(1_100);
     await postPayments(50);
     await settle();
 
     expect(second.figures.payments.count - first.figures.payments.count).toBe(50);
     for (const { at, figures } of [first, second]) {
-      const response = await fetch(`${choreography.url('dashboards')}/dashboards/summary?asOf=${at.toISOString()}`);
+      const response = await summaryAsOf(at);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual(figures);
     }
+  }, REBUILDS_MS);
+
+  it('bounds asOf: the admin token, one build shared by requests for the same minute, 429 beyond two builds at once', async () => {
+    // Minutes before this machine's history: each snapshot reads nothing, and the spec stays short however long the history is.
+    const minute = (n: number) => new Date(Date.UTC(2020, 0, 1, 0, n));
+    expect((await summaryAsOf(minute(0), 'not-the-token')).status).toBe(401);
+    expect((await fetch(`${choreography.url('dashboards')}/dashboards/summary?asOf=1969-12-31T23:59:59Z`)).status).toBe(400);
+
+    // Four requests within one minute, more than the two builds allowed at once: they share one build.
+    const shared = await Promise.all(Array.from({ length: 4 }, (_, index) => summaryAsOf(new Date(minute(1).getTime() + index * 1_000))));
+    expect(shared.map((response) => response.status)).toEqual([200, 200, 200, 200]);
+    const bodies = await Promise.all(shared.map((response) => response.json()));
+    for (const body of bodies) expect(body).toEqual(bodies[0]);
+
+    const distinct = await Promise.all([10, 11, 12, 13].map((n) => summaryAsOf(minute(n))));
+    const statuses = distinct.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(2);
+    const refused = distinct.filter((response) => response.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const response of refused) {
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(await response.json()).toMatchObject({ error: { code: 'too_many_snapshots' } });
+    }
+    // Finished snapshot replays are let go: none lingers in the list.
+    expect((await replays('dashboards').list()).filter((replay) => replay.kind === 'snapshot' && replay.finishedAt)).toEqual([]);
   }, REBUILDS_MS);
 
   it('refuses bad replay requests with a clear error and starts nothing', async () => {
