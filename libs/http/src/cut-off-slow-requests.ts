@@ -13,7 +13,8 @@ export function cutOffSlowRequests(timeoutMs: number) {
       const body: ApiErrorBody = { error: { status: 408, code: 'request_timeout', message: `The request body did not arrive within ${timeoutMs} ms` } };
       response.setHeader('Connection', 'close');
       response.status(408).json(body);
-      response.once('finish', () => request.socket.destroy());
+      // A graceful close once the answer is out: destroying the socket with unread input would reset it, and the client might lose the answer.
+      response.once('finish', () => request.socket.end());
     }, timeoutMs);
     const clear = () => clearTimeout(timer);
     request.once('end', clear);
