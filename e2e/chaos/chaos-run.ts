@@ -83,7 +83,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         await choreography.kill(service);
         kills.push(service);
         log(`killed ${service} (SIGKILL) ${((Date.now() - started) / 1_000).toFixed(1)} s into the run`);
-        restarting.set(service, choreography.startOne(service));
+        const restart = choreography.startOne(service);
+        // Awaited before the next kill of the service and at the end; this only keeps a failure meanwhile from going unhandled.
+        restart.catch(() => undefined);
+        restarting.set(service, restart);
         if (index === Math.floor(victims.length / 2)) {
           await options.restartBroker?.(log);
           await options.restartPostgres?.(log);

@@ -76,7 +76,8 @@ export class ServiceProcess {
     return { status: response.status, body: (await response.json()) as HealthBody };
   }
 
-  private async waitUntilHealthy(ready: boolean, timeoutMs = 30_000): Promise<void> {
+  // Long enough for a start while the broker or the database restarts (the crash test does both).
+  private async waitUntilHealthy(ready: boolean, timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`${this.name} exited with ${this.child.exitCode ?? this.child.signalCode} while starting; see ${this.logFile}`);
