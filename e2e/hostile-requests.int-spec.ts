@@ -2,22 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { Client } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
-import { paymentBody, postPayment, ScratchPostgres, ServiceProcess } from '@ensemble/testing';
+import { paymentBody, postPayment, ScratchPostgres, ServiceProcess, writtenForPayment } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
 
-/** Rows a payment request left in a payments database, found by its customer id and key. */
+/** What a payment request left in the payments database at `databaseUrl`. */
 async function writtenFor(databaseUrl: string, customerId: string, key: string): Promise<{ payments: number; outbox: number; keys: number }> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const { rows } = await db.query(
-      `SELECT (SELECT count(*) FROM payments WHERE customer_id = $1)::int AS payments,
-              (SELECT count(*) FROM outbox WHERE payload->>'customerId' = $1)::int AS outbox,
-              (SELECT count(*) FROM idempotency_keys WHERE key = $2)::int AS keys`,
-      [customerId, key],
-    );
-    return rows[0];
+    return await writtenForPayment(db, customerId, key);
   } finally {
     await db.end();
   }

@@ -2,8 +2,8 @@
  * npm run chaos -- [--payments N] [--rate R] [--kills K] [--broker] [--postgres] [--self-check]
  *
  * The crash test as a command (see runChaos). --broker and --postgres restart the machine's broker
- * and PostgreSQL once, which disturbs anything else using them; --self-check plants a lost effect,
- * and must fail. Prints one summary line; exits 1 on any discrepancy.
+ * and PostgreSQL once, which disturbs anything else using them; --self-check plants a payment that was
+ * never posted among the accepted ones, and must fail. Prints one summary line; exits 1 on any discrepancy.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

@@ -4,7 +4,7 @@ import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { createKafka, headersAsStrings } from '@ensemble/kafka';
-import { paymentBody, postPayment, ServiceProcess, TopicReader } from '@ensemble/testing';
+import { paymentBody, postPayment, ServiceProcess, TopicReader, writtenForPayment } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
 const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
@@ -25,15 +25,7 @@ describe('POST /payments (payments service and its outbox relay, as a real proce
     await db?.end();
   });
 
-  async function writtenFor(customerId: string, key: string) {
-    const { rows } = await db.query(
-      `SELECT (SELECT count(*) FROM payments WHERE customer_id = $1)::int AS payments,
-              (SELECT count(*) FROM outbox WHERE payload->>'customerId' = $1)::int AS outbox,
-              (SELECT count(*) FROM idempotency_keys WHERE key = $2)::int AS keys`,
-      [customerId, key],
-    );
-    return rows[0];
-  }
+  const writtenFor = (customerId: string, key: string) => writtenForPayment(db, customerId, key);
 
   it('publishes one PaymentCompleted that decodes through the registry and matches the request', async () => {
     await topic.mark();

@@ -54,7 +54,7 @@ const CLOCK_SKEW_MS = 60_000;
 export class EventTransport extends Server implements CustomTransportStrategy {
   private readonly codec: EventCodec;
   private readonly topics: FailureTopics;
-  readonly applier: EventApplier;
+  private readonly applier: EventApplier;
   private consumer?: Consumer;
   private producer?: Producer;
   private signer?: RetrySigner;

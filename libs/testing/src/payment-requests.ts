@@ -34,3 +34,14 @@ export function paymentCompletedEvent(seed = 1, facts: Partial<Omit<PaymentCompl
     ...facts,
   };
 }
+
+/** What a payment request left in a payments database, found by its customer id and Idempotency-Key: rows of each table. */
+export async function writtenForPayment(db: { query(sql: string, values: unknown[]): Promise<{ rows: unknown[] }> }, customerId: string, key: string) {
+  const { rows } = await db.query(
+    `SELECT (SELECT count(*) FROM payments WHERE customer_id = $1)::int AS payments,
+            (SELECT count(*) FROM outbox WHERE payload->>'customerId' = $1)::int AS outbox,
+            (SELECT count(*) FROM idempotency_keys WHERE key = $2)::int AS keys`,
+    [customerId, key],
+  );
+  return rows[0] as { payments: number; outbox: number; keys: number };
+}
