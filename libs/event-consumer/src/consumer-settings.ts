@@ -15,6 +15,8 @@ export interface ConsumerSettings {
   partitionsConsumedConcurrently: number;
   /** How long the group waits for a member that stopped answering before its partitions move to the others. */
   sessionTimeoutMs: number;
+  /** The consumer group; the service's name unless a spec runs an instance beside the service's own (CONSUMER_GROUP). */
+  group?: string;
 }
 
 const delays = z
@@ -32,6 +34,7 @@ export function loadConsumerSettings(env: Record<string, string | undefined> = p
       CONSUMER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
       // The broker refuses less than its group.min.session.timeout.ms, 6 s by default.
       CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
+      CONSUMER_GROUP: z.string().min(1).optional(),
     },
     env,
   );
@@ -41,5 +44,6 @@ export function loadConsumerSettings(env: Record<string, string | undefined> = p
     retryDelaysMs: parsed.CONSUMER_RETRY_DELAYS_MS,
     partitionsConsumedConcurrently: parsed.CONSUMER_PARTITIONS_CONCURRENTLY,
     sessionTimeoutMs: parsed.CONSUMER_SESSION_TIMEOUT_MS,
+    group: parsed.CONSUMER_GROUP,
   };
 }

@@ -134,6 +134,10 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     return [...new Set(eventTypes.map((eventType) => this.options.catalogue.get(eventType).topic))];
   }
 
+  private get groupId(): string {
+    return this.options.settings.group ?? this.options.service;
+  }
+
   private get retryTopics(): string[] {
     return this.topics.retries;
   }
@@ -172,7 +176,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     const kafka = createKafka(this.options.config, `${this.options.service}-consumer`);
     const producer = (this.producer = createOrderedProducer(kafka));
     const consumer = (this.consumer = kafka.consumer({
-      groupId: this.options.service,
+      groupId: this.groupId,
       // The broker answers a fetch as soon as a record arrives; the wait only bounds an idle poll. At 500 ms
       // rather than 100, five idle consumers cost the broker 24 ms of CPU a second instead of 50.
       maxWaitTimeInMs: 500,
@@ -208,7 +212,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     } catch (error) {
       throw new Error(`cannot reach Kafka: ${(error as Error).message}`);
     }
-    this.logger.log(`consuming ${this.eventTopics.join(', ')} and ${this.retryTopics.join(', ')} as group ${this.options.service}`);
+    this.logger.log(`consuming ${this.eventTopics.join(', ')} and ${this.retryTopics.join(', ')} as group ${this.groupId}`);
   }
 
   private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
