@@ -10,6 +10,10 @@ const HEADER_LENGTH = 5; // magic byte + 4-byte big-endian schema id
 /** Lower-case and hyphenated: the one spelling of a UUID that the inbox, PostgreSQL and every handler agree on. */
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+export function isCanonicalUuid(value: string): boolean {
+  return CANONICAL_UUID.test(value);
+}
+
 export interface EventCodecOptions {
   /** Values longer than this are refused unread (default 1 MiB, Kafka's default record limit). */
   maxValueBytes?: number;

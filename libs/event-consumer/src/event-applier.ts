@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { quoteIdentifier } from '@ensemble/database';
+import { isCanonicalUuid } from '@ensemble/event-codec';
 import { EnsembleEvent } from '@ensemble/events';
 import { DeliveredEvent, recordProcessed } from '@ensemble/inbox';
 import { backoffDelay } from '@ensemble/retry';
@@ -146,12 +147,10 @@ function factOf(event: EnsembleEvent): Pick<DeliveredEvent, 'fact' | 'contentHas
   return { fact: `${envelope.eventType}:${envelope.aggregateId}`, contentHash: hash('sha1', JSON.stringify(content)) };
 }
 
-/** Lower-case and hyphenated, as PostgreSQL returns a uuid: a cause spelled otherwise would be recorded but never matched. */
-const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 function causeOf(event: EnsembleEvent): string {
   const { causationId, eventType, eventId } = event.envelope;
-  if (!causationId || !CANONICAL_UUID.test(causationId)) {
+  // Spelled otherwise, PostgreSQL would record the cause in its own spelling and it would never match.
+  if (!causationId || !isCanonicalUuid(causationId)) {
     throw new NonRetriableError(`${eventType} ${eventId} names no cause as a canonical event id, so a rebuild cannot tell which event it answered`);
   }
   return causationId;
