@@ -10,7 +10,11 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: { '^@ensemble/([a-z-]+)(/.*)?$': '<rootDir>/libs/$1/src$2' },
   globalSetup: '<rootDir>/infra/test/global-setup.ts',
+  globalTeardown: '<rootDir>/infra/test/global-teardown.ts',
   testTimeout: 60_000,
   // Specs share the real servers (and assert on what a topic received); on two cores parallel workers would only contend.
   maxWorkers: 1,
+  // A failing spec can leave a client retrying against the stack the teardown has removed; the run
+  // still ends, with its failures, instead of waiting for CI's limit.
+  forceExit: true,
 };

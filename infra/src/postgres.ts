@@ -62,6 +62,19 @@ export class LocalPostgres {
     return created;
   }
 
+  /** Drops every database that infra:up creates, ending the sessions still connected to them. */
+  async dropDatabases(): Promise<void> {
+    for (const url of this.databaseUrls) {
+      const client = new Client({ connectionString: maintenanceUrl(url) });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${databaseName(url).replace(/"/g, '""')}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    }
+  }
+
   async isAnswering(): Promise<boolean> {
     return answers(maintenanceUrl(this.config.schemaRegistryDatabaseUrl));
   }

@@ -1,22 +1,30 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureChromium } from '../src/chromium';
 
 const root = join(__dirname, '..', '..');
-
-function run(what: string, command: string, args: string[]): void {
-  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0) throw new Error(`${what} failed (see its output above); the integration specs need it`);
-}
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const testStackCli = join(__dirname, 'test-stack-cli.ts');
 
 /**
- * Integration specs talk to the real Kafka, schema registry and PostgreSQL, and start services as
- * real processes from dist/. Bring up whatever infrastructure is not running (a no-op when it all
- * is; it stays up afterwards for the next run, until `npm run infra:down`) and build the services.
- * The browser specs drive Debian's chromium, installed here on a machine that lacks it.
+ * Integration specs talk to a real Kafka, schema registry and PostgreSQL, and start services as real
+ * processes from dist/. The run gets a stack of its own (see test-stack.ts), started empty here while
+ * the services are built, and removed by the global teardown; every spec and every process it starts
+ * inherits the stack's variables. The browser specs drive Debian's chromium, installed here on a
+ * machine that lacks it.
  */
-export default function globalSetup(): void {
-  run('infra:up', join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'infra', 'cli.ts'), 'up']);
-  run('building the services', 'npm', ['run', '--silent', 'build']);
+export default async function globalSetup(): Promise<void> {
+  const environment = spawnSync(tsx, [testStackCli, 'env'], { cwd: root, encoding: 'utf8' });
+  if (environment.status !== 0) throw new Error(`reading the test stack's variables failed:\n${environment.stderr}`);
+  Object.assign(process.env, JSON.parse(environment.stdout));
+  await Promise.all([run('starting the test stack', tsx, [testStackCli, 'up']), run('building the services', 'npm', ['run', '--silent', 'build'])]);
   ensureChromium();
+}
+
+export function run(what: string, command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${what} failed (see its output above); the integration specs need it`))));
+  });
 }

@@ -10,7 +10,7 @@ describe('each service database', () => {
       await client.query('CREATE TEMPORARY TABLE round_trip (id serial PRIMARY KEY, note text NOT NULL)');
       await client.query('INSERT INTO round_trip (note) VALUES ($1)', [`written to ${service}`]);
       const { rows } = await client.query('SELECT current_database() AS database, note FROM round_trip');
-      expect(rows).toEqual([{ database: service, note: `written to ${service}` }]);
+      expect(rows).toEqual([{ database: new URL(platform.databases[service]).pathname.slice(1), note: `written to ${service}` }]);
     } finally {
       await client.end();
     }

@@ -40,6 +40,10 @@ export class ServiceProcess {
       env: { ...process.env, NO_COLOR: '1', HTTP_PORT: String(options.port), ...options.env },
       stdio: ['ignore', log, log],
     });
+    // A spec that fails before its afterAll, or a run cut short, must not leave the service behind.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.on('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     const started = new ServiceProcess(name, `http://127.0.0.1:${options.port}`, child, logFile);
     await started.waitUntilHealthy(options.ready ?? true);
     return started;

@@ -8,7 +8,7 @@ import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { createKafka, headersAsStrings } from '@ensemble/kafka';
 import { Choreography, eventually, paymentBody, paymentCompletedEvent, postPayment, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
-import { FAILURE_HEADERS, failureTopics } from '../src/failure-topics';
+import { FAILURE_HEADERS, failureTopics } from '@ensemble/event-consumer';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'dead-letters-spec');

@@ -1,0 +1,44 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { databaseUrlVariable, LOCAL_DEFAULTS, SERVICE_NAMES } from '@ensemble/config';
+import { InfraConfig, loadInfraConfig, REPOSITORY_ROOT } from '../src/infra-config';
+import { stopServer } from '../src/local-server';
+import { LocalStack } from '../src/stack';
+
+/**
+ * What a test run connects to: a Kafka broker, a schema registry and databases of its own, on ports
+ * and under names that `npm start`'s platform does not use. A running platform and `npm test` then
+ * never share a record, a consumer group or a row, and each run starts from an empty log, so no
+ * spec's time grows with what the machine has ever written.
+ */
+export function testStackEnvironment(): Record<string, string> {
+  const runDir = join(REPOSITORY_ROOT, '.ensemble', 'test-stack');
+  return {
+    KAFKA_BROKERS: '127.0.0.1:19092',
+    KAFKA_CONTROLLER_PORT: '19093',
+    SCHEMA_REGISTRY_URL: 'http://127.0.0.1:18081/apis/ccompat/v7',
+    SCHEMA_REGISTRY_MANAGEMENT_PORT: '19081',
+    SCHEMA_REGISTRY_DATABASE_URL: `${LOCAL_DEFAULTS.postgresServer}/ensemble_test_schema_registry`,
+    ...Object.fromEntries(
+      SERVICE_NAMES.map((service) => [databaseUrlVariable(service), `${LOCAL_DEFAULTS.postgresServer}/ensemble_test_${service}`]),
+    ),
+    ENSEMBLE_RUN_DIR: runDir,
+    ENSEMBLE_DATA_DIR: join(runDir, 'data'),
+  };
+}
+
+/** The test run's stack, as {@link testStackEnvironment} places it. */
+export function testStackConfig(): InfraConfig {
+  return loadInfraConfig({ ...process.env, ...testStackEnvironment() });
+}
+
+/**
+ * Stops the test stack's broker and registry and deletes its log and databases: at the end of a
+ * run, and at the start of the next one in case a run was killed before its teardown.
+ */
+export async function removeTestStack(config: InfraConfig): Promise<void> {
+  const stack = new LocalStack(config);
+  await Promise.all([stopServer(stack.kafka), stopServer(stack.schemaRegistry)]);
+  if (await stack.postgres.isAnswering()) await stack.postgres.dropDatabases();
+  rmSync(config.dataDir, { recursive: true, force: true });
+}
