@@ -153,7 +153,7 @@ describe('records that cannot be processed go to the dead-letter topic without h
     });
     const redrive = spawnSync('npm', ['run', '--silent', 'dlq', '--', 'redrive', 'crm'], { cwd: ROOT, encoding: 'utf8' });
 
-    expect(redrive.stdout).toMatch(/crm: redrove \d+ dead letter\(s\) to crm\.retry-1; left [1-9]\d* that crm did not write whole/);
+    expect(`${redrive.stdout}${redrive.stderr}`).toMatch(/crm: redrove \d+ dead letter\(s\) to crm\.retry-1; left [1-9]\d* that crm did not write whole/);
     await eventually(async () => ((await profileCount(locked)) === 2 ? true : undefined), 'the redriven payment to be applied');
     // The poison records redriven with it fail again and return; once they are back, the retry topic has been worked through.
     await deadLetters.readUntil((read) => read.length >= 3);
