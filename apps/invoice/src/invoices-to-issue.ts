@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { preparedQuery } from '@ensemble/database';
 import { TransactionBuffer } from '@ensemble/event-consumer';
-import { PaymentCompleted } from '@ensemble/events';
-import { EventOrigin, OutboxWriter } from '@ensemble/outbox';
+import { EventOrigin, PaymentCompleted } from '@ensemble/events';
+import { OutboxWriter } from '@ensemble/outbox';
 import { insertInvoices } from './invoice-rows';
 import { Invoice } from './invoice.entity';
 

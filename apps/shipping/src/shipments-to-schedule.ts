@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { TransactionBuffer } from '@ensemble/event-consumer';
-import { PaymentCompleted } from '@ensemble/events';
-import { EventOrigin, OutboxWriter } from '@ensemble/outbox';
+import { EventOrigin, PaymentCompleted } from '@ensemble/events';
+import { OutboxWriter } from '@ensemble/outbox';
 import { dispatchTime } from './dispatch-time';
 import { insertShipments } from './shipment-rows';
 import { Shipment } from './shipment.entity';

@@ -1,7 +1,6 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
-import { EnsembleEvent } from '@ensemble/events';
-import { EventOrigin } from '@ensemble/outbox';
+import { EnsembleEvent, EventOrigin } from '@ensemble/events';
 
 export interface Delivery {
   /** The topic the event was published to (for a retried record, its original topic). */

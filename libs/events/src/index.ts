@@ -1,2 +1,3 @@
 export * from './event-catalogue';
+export * from './event-origin';
 export * from './generated/event-types';

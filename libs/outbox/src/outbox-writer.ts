@@ -3,16 +3,8 @@ import { EntityManager } from 'typeorm';
 import { ServiceName } from '@ensemble/config';
 import { preparedQuery } from '@ensemble/database';
 import { EventCodec } from '@ensemble/event-codec';
-import { EventCatalogue, EventType, EventTypes } from '@ensemble/events';
+import { EventCatalogue, EventOrigin, EventType, EventTypes } from '@ensemble/events';
 import { childTraceparent } from './trace-context';
-
-/** Where an event sits in the conversation between services: what it belongs to and what caused it. */
-export interface EventOrigin {
-  correlationId: string;
-  causationId?: string | null;
-  /** The W3C traceparent of the work that produced the event, if any. */
-  traceparent?: string;
-}
 
 export type EventFacts<T extends EventType> = Omit<EventTypes[T], 'envelope'>;
 

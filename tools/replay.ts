@@ -9,9 +9,10 @@
  */
 import { parseArgs } from 'node:util';
 import { CONSUMING_SERVICES, DEFAULT_HTTP_PORTS, ServiceName } from '@ensemble/config';
-import { localAdminToken } from '../../../infra/src/admin-token';
-import type { ReplayProgress } from '../src/replay';
-import { ReplayApiError, ReplayClient } from '../src/replay-client';
+import { verifyPayments } from '../apps/payments/cli/verify';
+import { localAdminToken } from '../infra/src/admin-token';
+import type { ReplayProgress } from '../libs/replay/src/replay';
+import { ReplayApiError, ReplayClient } from '../libs/replay/src/replay-client';
 
 const USAGE = `usage: npm run replay -- <service> [--from-beginning | --from <ISO time>] [--to <ISO time>]
        npm run replay -- payments --verify
@@ -80,7 +81,6 @@ function report(progress: ReplayProgress): void {
 }
 
 async function verify(): Promise<number> {
-  const { verifyPayments } = await import('../../../apps/payments/cli/verify');
   const result = await verifyPayments({ log: (line) => console.log(line) });
   for (const difference of result.differences) console.log(`  ${JSON.stringify(difference)}`);
   console.log(`payments: ${result.payments} payments, ${result.events} events, ${result.differences.length} difference(s)`);
