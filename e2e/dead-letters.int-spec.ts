@@ -14,7 +14,7 @@ const config = loadPlatformConfig();
 const kafka = createKafka(config, 'dead-letters-spec');
 const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
 const CONSUMERS = CONSUMING_SERVICES;
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = join(__dirname, '..');
 
 function paymentCompleted(customerId: string): PaymentCompleted {
   return paymentCompletedEvent(5, { customerId });
