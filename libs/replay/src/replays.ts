@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { PLATFORM_CONFIG, PlatformConfig } from '@ensemble/config';
 import { quoteIdentifier } from '@ensemble/database';
 import { EventTransport } from '@ensemble/event-consumer';
 import { ApiError, ServiceUnavailable } from '@ensemble/http';
 import { INBOX_MIGRATIONS } from '@ensemble/inbox';
-import { createKafka } from '@ensemble/kafka';
 import { Replay, REPLAY_SESSION_TIMEOUT_MS, ReplayRequest } from './replay';
 import { REPLAY_OPTIONS, ReplayModuleOptions } from './replay-options';
 import { ShadowSchema } from './shadow-schema';
@@ -29,19 +27,17 @@ const SETTLED_AFTER_MS = 60_000;
 @Injectable()
 export class Replays implements OnApplicationShutdown {
   private readonly logger: Logger;
-  private readonly kafka: Kafka;
   private readonly replays = new Map<string, Replay>();
   /** `asOf` snapshots being built, by schema name: concurrent requests for the same minute share one. */
   private readonly snapshotBuilds = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(REPLAY_OPTIONS) private readonly options: ReplayModuleOptions,
-    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    private readonly kafka: Kafka,
     private readonly dataSource: DataSource,
     private readonly transport: EventTransport,
   ) {
     this.logger = new Logger(`replays ${options.service}`);
-    this.kafka = createKafka(config, `${options.service}-replay`);
   }
 
   /** Rebuilds the projection from the topics into a shadow and swaps it in once caught up with the live consumer. */
