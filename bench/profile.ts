@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
-import { createKafka } from '@ensemble/kafka';
+import { createPlatformClients } from '@ensemble/platform';
 import { Choreography, waitUntilCaughtUp } from '@ensemble/testing';
 import { cpuSecondsByProcess } from './machine';
 import { describeFailures, PaymentLoad, postPaymentsAtRate } from './payment-load';
@@ -28,7 +28,7 @@ const profileDir = join(__dirname, '..', '.ensemble', 'profiles');
 
 async function main(): Promise<void> {
   const config = loadPlatformConfig();
-  const kafka = createKafka(config, 'bench-profile');
+  const { kafka } = createPlatformClients(config, 'bench-profile');
   const cpuProfiles = process.argv.includes('--cpu-prof');
   if (cpuProfiles) mkdirSync(profileDir, { recursive: true });
   const choreography = await new Choreography({}, 3130, cpuProfiles ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []).start();

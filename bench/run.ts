@@ -9,9 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
-import { EventCodec } from '@ensemble/event-codec';
-import { loadEventCatalogue } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
+import { createPlatformClients } from '@ensemble/platform';
 import { Choreography, waitUntilCaughtUp } from '@ensemble/testing';
 import { describeMachine } from './machine';
 import { measureConsumer } from './scenarios/consumers';
@@ -29,8 +27,7 @@ const BASELINE_RATE = 300;
 const ADMIN_TOKEN = `bench-${randomUUID()}`;
 
 const config = loadPlatformConfig();
-const kafka = createKafka(config, 'bench');
-const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
+const { kafka, codec } = createPlatformClients(config, 'bench');
 const ratio = (ours: number, baseline: number) => (ours / baseline).toFixed(2);
 
 async function main(): Promise<void> {

@@ -85,9 +85,17 @@ describe('loadTopicDeclarations', () => {
 const EVENT_TOPIC_LIMIT = 1_048_588;
 
 describe('infra/topics.yaml', () => {
-  it('declares the topic of every event in schemas/', () => {
+  it('declares exactly the topics the services are declared to need: every event topic, and each consuming service\'s failure topics', () => {
     const declared = loadTopicDeclarations(TOPICS_FILE).map((topic) => topic.name);
-    for (const event of loadEventCatalogue().events) expect(declared).toContain(event.topic);
+    const needed = [
+      ...new Set(loadEventCatalogue().events.map((event) => event.topic)),
+      ...CONSUMING_SERVICES.flatMap((service) => {
+        const { retries, deadLetter } = failureTopics(service);
+        return [...retries, deadLetter];
+      }),
+    ];
+
+    expect([...declared].sort()).toEqual([...needed].sort());
   });
 
   it('declares every consuming service\'s failure topics, with room beyond an event topic\'s limit for the failure headers', () => {

@@ -1,11 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformConfigModule } from '@ensemble/config';
-import { ServiceDatabaseModule } from '@ensemble/database';
-import { HealthModule } from '@ensemble/health';
-import { ProcessedEvent } from '@ensemble/inbox';
-import { CONSUMER_MIGRATIONS, EventConsumerModule } from '@ensemble/event-consumer';
-import { MetricsModule } from '@ensemble/metrics';
-import { ReplayModule } from '@ensemble/replay';
+import { ServiceModule } from '@ensemble/service';
 import { CustomerLifetimeValue } from './customer-lifetime-value.entity';
 import { CustomerProfile } from './customer-profile.entity';
 import { CustomersController } from './customers.controller';
@@ -13,17 +7,12 @@ import { CreateCustomerProfiles1763793000000 } from './migrations/1763793000000-
 
 @Module({
   imports: [
-    PlatformConfigModule.forRoot(),
-    ServiceDatabaseModule.forRoot({
+    ServiceModule.forService({
       service: 'crm',
-      entities: [CustomerProfile, CustomerLifetimeValue, ProcessedEvent],
-      migrations: [...CONSUMER_MIGRATIONS, CreateCustomerProfiles1763793000000],
+      entities: [CustomerProfile, CustomerLifetimeValue],
+      migrations: [CreateCustomerProfiles1763793000000],
+      controllers: [CustomersController],
     }),
-    EventConsumerModule.forRoot({ service: 'crm' }),
-    ReplayModule.forRoot({ service: 'crm', projection: [CreateCustomerProfiles1763793000000] }),
-    MetricsModule,
-    HealthModule,
   ],
-  controllers: [CustomersController],
 })
 export class CrmModule {}

@@ -1,4 +1,4 @@
-import { startConsumingService } from '@ensemble/event-consumer';
+import { startService } from '@ensemble/service';
 import { CrmModule } from './crm.module';
 
-void startConsumingService('crm', CrmModule);
+void startService('crm', CrmModule);

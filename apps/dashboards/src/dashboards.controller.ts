@@ -1,7 +1,8 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import { Request } from 'express';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource, EntityManager, MoreThanOrEqual } from 'typeorm';
+import { PLATFORM_CONFIG, PlatformConfig } from '@ensemble/config';
 import { EventContext } from '@ensemble/event-consumer';
 import { InvoiceIssued, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
 import { requireAdminToken, ZodValidationPipe } from '@ensemble/http';
@@ -14,6 +15,7 @@ export class DashboardsController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly replays: Replays,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   @EventPattern('PaymentCompleted')
@@ -39,7 +41,7 @@ export class DashboardsController {
   @Get('dashboards/summary')
   summary(@Query('asOf', new ZodValidationPipe(pastInstant('asOf').optional(), 'query asOf')) asOf: Date | undefined, @Req() request: Request) {
     if (!asOf) return figuresAt(this.dataSource.manager, new Date());
-    requireAdminToken(request);
+    requireAdminToken(request, this.config.http.adminToken);
     return this.replays.readAsOf(asOf, figuresAt);
   }
 }

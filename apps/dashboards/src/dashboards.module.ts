@@ -1,11 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformConfigModule } from '@ensemble/config';
-import { ServiceDatabaseModule } from '@ensemble/database';
-import { HealthModule } from '@ensemble/health';
-import { ProcessedEvent } from '@ensemble/inbox';
-import { CONSUMER_MIGRATIONS, EventConsumerModule } from '@ensemble/event-consumer';
-import { MetricsModule } from '@ensemble/metrics';
-import { ReplayModule } from '@ensemble/replay';
+import { ServiceModule } from '@ensemble/service';
 import { DashboardFigure } from './dashboard-figure.entity';
 import { DashboardsController } from './dashboards.controller';
 import { FiguresWindow } from './figures-window';
@@ -14,18 +8,14 @@ import { CreateDashboardFigures1763794000000 } from './migrations/1763794000000-
 
 @Module({
   imports: [
-    PlatformConfigModule.forRoot(),
-    ServiceDatabaseModule.forRoot({
+    ServiceModule.forService({
       service: 'dashboards',
-      entities: [DashboardFigure, ProcessedEvent],
-      migrations: [...CONSUMER_MIGRATIONS, CreateDashboardFigures1763794000000],
+      entities: [DashboardFigure],
+      migrations: [CreateDashboardFigures1763794000000],
+      window: new FiguresWindow(),
+      controllers: [DashboardsController],
+      imports: [LiveModule],
     }),
-    EventConsumerModule.forRoot({ service: 'dashboards' }),
-    ReplayModule.forRoot({ service: 'dashboards', projection: [CreateDashboardFigures1763794000000], window: new FiguresWindow() }),
-    MetricsModule,
-    HealthModule,
-    LiveModule,
   ],
-  controllers: [DashboardsController],
 })
 export class DashboardsModule {}

@@ -1,4 +1,4 @@
-import { startConsumingService } from '@ensemble/event-consumer';
+import { startService } from '@ensemble/service';
 import { DashboardsModule } from './dashboards.module';
 
-void startConsumingService('dashboards', DashboardsModule);
+void startService('dashboards', DashboardsModule);

@@ -1,4 +1,4 @@
-import { startConsumingService } from '@ensemble/event-consumer';
+import { startService } from '@ensemble/service';
 import { InvoiceModule } from './invoice.module';
 
-void startConsumingService('invoice', InvoiceModule);
+void startService('invoice', InvoiceModule);

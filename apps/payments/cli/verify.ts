@@ -3,8 +3,9 @@ import { Admin, Kafka, KafkaJSDeleteGroupsError, KafkaMessage } from 'kafkajs';
 import { Client } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec, UndecodableRecordError } from '@ensemble/event-codec';
-import { EnsembleEvent, loadEventCatalogue } from '@ensemble/events';
-import { createKafka, readToEnd } from '@ensemble/kafka';
+import { EnsembleEvent } from '@ensemble/events';
+import { readToEnd } from '@ensemble/kafka';
+import { createPlatformClients } from '@ensemble/platform';
 import { differences, foldPaymentEvents, PaymentDifference } from '../src/payment-history';
 import type { Payment } from '../src/payment.entity';
 
@@ -35,16 +36,15 @@ const PROGRESS_INTERVAL_MS = 1_000;
 export async function verifyPayments(options: { log?: (line: string) => void } = {}): Promise<PaymentsVerification> {
   const log = options.log ?? (() => undefined);
   const config = loadPlatformConfig();
-  const catalogue = loadEventCatalogue();
+  const { catalogue, codec, kafka } = createPlatformClients(config, 'payments-verify');
   const topics = [...new Set(catalogue.events.filter((event) => event.owner === 'payments').map((event) => event.topic))];
-  const codec = EventCodec.forRegistry(config.schemaRegistry.url, catalogue);
 
   const db = new Client({ connectionString: config.databases.payments });
   await db.connect();
   try {
     const rows = await loadPayments(db);
     log(`${rows.length} payments in the database`);
-    const { events, undecodable } = await readPaymentsTopics(createKafka(config, 'payments-verify'), codec, topics, log);
+    const { events, undecodable } = await readPaymentsTopics(kafka, codec, topics, log);
     const fromEvents = foldPaymentEvents(events);
     const loaded = new Set(rows.map((row) => row.id));
     const completedMeanwhile = [...fromEvents.keys()].filter((id) => !loaded.has(id));

@@ -1,4 +1,4 @@
-import { startHttpService } from '@ensemble/http';
+import { startService } from '@ensemble/service';
 import { PaymentsModule } from './payments.module';
 
-void startHttpService('payments', PaymentsModule);
+void startService('payments', PaymentsModule);

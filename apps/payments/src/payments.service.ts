@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '@ensemble/database';
 import { EventNotEncodableError } from '@ensemble/event-codec';
 import { EventOrigin } from '@ensemble/events';
-import { ApiError, ServiceUnavailable, ValidationFailed } from '@ensemble/http';
 import { EventTooLargeError, insertIntoOutbox, OutboxWriter } from '@ensemble/outbox';
 import { IdempotencyRecord } from './idempotency-record.entity';
 import { Payment } from './payment.entity';
+import { IdempotencyKeyReused, PaymentEventTooLarge, PaymentNotAnnounceable, PaymentNotFound, RegistryUnavailable } from './payment-errors';
 import { PaymentRequest } from './payment-request';
 import { requestFingerprint } from './request-fingerprint';
 
@@ -63,13 +63,7 @@ export class PaymentsService {
     if (recorded.length === 1) return { payment, replayed: false };
 
     const earlier = await this.dataSource.manager.findOneByOrFail(IdempotencyRecord, { key });
-    if (earlier.requestFingerprint !== fingerprint) {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        'idempotency_key_reused',
-        `Idempotency-Key "${key}" was already used for a different request; use a new key for a new payment`,
-      );
-    }
+    if (earlier.requestFingerprint !== fingerprint) throw new IdempotencyKeyReused(key);
     return { payment: await this.findPayment(earlier.paymentId), replayed: true };
   }
 
@@ -88,17 +82,15 @@ export class PaymentsService {
       ]);
       return rows;
     } catch (error) {
-      if (error instanceof EventNotEncodableError) {
-        throw new ValidationFailed(error.fields.map((field) => ({ field, message: 'cannot be held by the PaymentCompleted event' })));
-      }
-      if (error instanceof EventTooLargeError) throw new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, 'event_too_large', error.message);
-      throw new ServiceUnavailable('registry_unavailable', 'The schema registry cannot be reached to check the payment\'s event; try again shortly.');
+      if (error instanceof EventNotEncodableError) throw new PaymentNotAnnounceable(error.fields);
+      if (error instanceof EventTooLargeError) throw new PaymentEventTooLarge(error.message);
+      throw new RegistryUnavailable();
     }
   }
 
   async findPayment(id: string): Promise<Payment> {
     const payment = await this.dataSource.manager.findOneBy(Payment, { id });
-    if (!payment) throw new ApiError(HttpStatus.NOT_FOUND, 'payment_not_found', `No payment with id ${id}`);
+    if (!payment) throw new PaymentNotFound(id);
     return payment;
   }
 }

@@ -1,4 +1,4 @@
-import { startConsumingService } from '@ensemble/event-consumer';
+import { startService } from '@ensemble/service';
 import { ShippingModule } from './shipping.module';
 
-void startConsumingService('shipping', ShippingModule);
+void startService('shipping', ShippingModule);

@@ -52,3 +52,24 @@ export function parseEnvironment<Shape extends z.ZodRawShape>(
 function emptyAsMissing(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
+
+/**
+ * Runs each section's parser (a library's variables) and throws one {@link ConfigurationError}
+ * naming the bad variables of all of them, so that a start-up lists every problem at once.
+ */
+export function parseSections<Sections extends Record<string, () => unknown>>(
+  sections: Sections,
+): { [Name in keyof Sections]: ReturnType<Sections[Name]> } {
+  const parsed: Record<string, unknown> = {};
+  const problems: ConfigurationError['problems'][number][] = [];
+  for (const [name, parse] of Object.entries(sections)) {
+    try {
+      parsed[name] = parse();
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return parsed as { [Name in keyof Sections]: ReturnType<Sections[Name]> };
+}

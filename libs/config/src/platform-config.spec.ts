@@ -41,3 +41,38 @@ describe('loadPlatformConfig', () => {
     expect(load).toThrow(/CRM_DATABASE_URL: expected postgres:\/\/user@host:port\/database, got "mysql:\/\/root@db\/crm"/);
   });
 });
+
+describe('loadPlatformConfig, with every library\'s settings', () => {
+  it('takes each library\'s defaults when nothing is set', () => {
+    const config = loadPlatformConfig({});
+
+    expect(config.consumer).toMatchObject({ batchSize: 1_000, attempts: 3, retryDelaysMs: [1_000, 10_000, 60_000] });
+    expect(config.outbox).toEqual({ relay: true, batchSize: undefined, pollIntervalMs: undefined, retentionMs: undefined });
+    expect(config.database).toEqual({ poolSize: 10, lockTimeoutMs: 5_000 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: undefined, requestTimeoutMs: 10_000, adminToken: undefined });
+  });
+
+  it('names the bad variables of several libraries in one message', () => {
+    let thrown: unknown;
+    try {
+      loadPlatformConfig({
+        KAFKA_BROKERS: 'localhost',
+        OUTBOX_BATCH_SIZE: 'many',
+        CONSUMER_RETRY_DELAYS_MS: '1000,2000,3000,4000',
+        HTTP_PORT: '70000',
+        DATABASE_POOL_SIZE: '0',
+        ADMIN_TOKEN: 'short',
+      });
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(ConfigurationError);
+    expect((thrown as ConfigurationError).problems.map((problem) => problem.variable).sort()).toEqual(
+      ['ADMIN_TOKEN', 'CONSUMER_RETRY_DELAYS_MS', 'DATABASE_POOL_SIZE', 'HTTP_PORT', 'KAFKA_BROKERS', 'OUTBOX_BATCH_SIZE'],
+    );
+    expect((thrown as Error).message).toMatch(/OUTBOX_BATCH_SIZE: .*got "many"/);
+    expect((thrown as Error).message).toMatch(/CONSUMER_RETRY_DELAYS_MS: at most 3 delays, one per retry topic, got "1000,2000,3000,4000"/);
+    expect((thrown as Error).message).toMatch(/HTTP_PORT: .*got "70000"/);
+  });
+});

@@ -1,12 +1,24 @@
-import { brokerList, httpUrl, parseEnvironment, postgresUrl } from './environment';
+import { ConsumerSettings, loadConsumerSettings } from './consumer-settings';
+import { DatabaseSettings, loadDatabaseSettings } from './database-settings';
+import { brokerList, httpUrl, parseEnvironment, parseSections, postgresUrl } from './environment';
+import { HttpSettings, loadHttpSettings } from './http-settings';
+import { loadOutboxSettings, OutboxSettings } from './outbox-settings';
 import { databaseUrlVariable, SERVICE_NAMES, ServiceName } from './services';
 
 /** Where the shared infrastructure is: what every service and tool of Ensemble connects to. */
-export interface PlatformConfig {
+export interface PlatformEndpoints {
   kafka: { brokers: string[] };
   /** Confluent-compatible base URL: Apicurio's ccompat API here, a Confluent Schema Registry elsewhere. */
   schemaRegistry: { url: string };
   databases: Record<ServiceName, string>;
+}
+
+/** Everything Ensemble reads from the environment: the endpoints, and each library's settings. */
+export interface PlatformConfig extends PlatformEndpoints {
+  database: DatabaseSettings;
+  http: HttpSettings;
+  consumer: ConsumerSettings;
+  outbox: OutboxSettings;
 }
 
 export const LOCAL_DEFAULTS = {
@@ -28,7 +40,22 @@ const platformShape = {
   ...databaseShape,
 };
 
+/**
+ * Parses the whole environment at once, when a process starts: a {@link ConfigurationError} names
+ * every bad variable, of every library, in one message.
+ */
 export function loadPlatformConfig(env: Record<string, string | undefined> = process.env): PlatformConfig {
+  const { endpoints, ...settings } = parseSections({
+    endpoints: () => loadEndpoints(env),
+    database: () => loadDatabaseSettings(env),
+    http: () => loadHttpSettings(env),
+    consumer: () => loadConsumerSettings(env),
+    outbox: () => loadOutboxSettings(env),
+  });
+  return { ...endpoints, ...settings };
+}
+
+function loadEndpoints(env: Record<string, string | undefined>): PlatformEndpoints {
   const parsed = parseEnvironment(platformShape, env) as Record<string, unknown>;
   return {
     kafka: { brokers: parsed.KAFKA_BROKERS as string[] },

@@ -1,13 +1,35 @@
-/** The services of the choreography. Each owns one PostgreSQL database and knows the others only through events. */
-export const SERVICE_NAMES = ['payments', 'invoice', 'crm', 'shipping', 'dashboards'] as const;
+/** What a service is to the rest of the platform: where it answers HTTP, and whether it publishes or consumes events. */
+export interface ServiceDeclaration {
+  /** Where the service serves HTTP unless HTTP_PORT says otherwise. */
+  httpPort: number;
+  /** Publishes events through a transactional outbox. */
+  produces: boolean;
+  /** Reacts to events, in a consumer group named after it, with its own retry and dead-letter topics. */
+  consumes: boolean;
+}
 
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/**
+ * The services of the choreography, each declared once. Each owns one PostgreSQL database, named
+ * after it, and knows the others only through events; its module reads its own row, and the
+ * service lists, the failure topics and the infrastructure derive from this table.
+ */
+export const SERVICES = {
+  payments: { httpPort: 3000, produces: true, consumes: false },
+  invoice: { httpPort: 3001, produces: true, consumes: true },
+  crm: { httpPort: 3002, produces: false, consumes: true },
+  shipping: { httpPort: 3003, produces: true, consumes: true },
+  dashboards: { httpPort: 3004, produces: false, consumes: true },
+} as const satisfies Record<string, ServiceDeclaration>;
 
-/** The services that react to events (all but payments, which only produces them). */
-export const CONSUMING_SERVICES: ServiceName[] = ['invoice', 'crm', 'shipping', 'dashboards'];
+export type ServiceName = keyof typeof SERVICES;
+
+export const SERVICE_NAMES = Object.keys(SERVICES) as readonly ServiceName[];
+
+/** The services that react to events. */
+export const CONSUMING_SERVICES: ServiceName[] = SERVICE_NAMES.filter((service) => SERVICES[service].consumes);
 
 /** The services that publish events through a transactional outbox. */
-export const PRODUCING_SERVICES: ServiceName[] = ['payments', 'invoice', 'shipping'];
+export const PRODUCING_SERVICES: ServiceName[] = SERVICE_NAMES.filter((service) => SERVICES[service].produces);
 
 /** `payments` -> `PAYMENTS_DATABASE_URL`: the variable that points a service at its own database. */
 export function databaseUrlVariable(service: ServiceName): string {
@@ -15,10 +37,4 @@ export function databaseUrlVariable(service: ServiceName): string {
 }
 
 /** Where each service serves HTTP unless HTTP_PORT says otherwise. */
-export const DEFAULT_HTTP_PORTS: Record<ServiceName, number> = {
-  payments: 3000,
-  invoice: 3001,
-  crm: 3002,
-  shipping: 3003,
-  dashboards: 3004,
-};
+export const DEFAULT_HTTP_PORTS = Object.fromEntries(SERVICE_NAMES.map((service) => [service, SERVICES[service].httpPort])) as Record<ServiceName, number>;

@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MixedList } from 'typeorm';
-import { z } from 'zod';
-import { parseEnvironment, PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
+import { DatabaseSettings, PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
 
 export interface ServiceDatabaseOptions {
   service: ServiceName;
@@ -15,14 +14,9 @@ export interface ServiceDatabaseOptions {
  * a lock fails (and a consumer retries it) instead of stalling a partition or a request. Set for
  * the session when it connects, so that no transaction spends a round trip on `SET LOCAL`.
  */
-function databaseSessionSettings() {
-  const settings = parseEnvironment({
-    // Five services share one server (max_connections is 100 by default) with relays, the registry and tools.
-    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-    DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
-  });
+function databaseSessionSettings(settings: DatabaseSettings) {
   // A connection attempt gives up well within a consumer's session timeout, so that waiting out an unreachable server never costs the group membership.
-  return { max: settings.DATABASE_POOL_SIZE, options: `-c lock_timeout=${settings.DATABASE_LOCK_TIMEOUT_MS}`, connectionTimeoutMillis: 5_000 };
+  return { max: settings.poolSize, options: `-c lock_timeout=${settings.lockTimeoutMs}`, connectionTimeoutMillis: 5_000 };
 }
 
 /**
@@ -43,7 +37,7 @@ export class ServiceDatabaseModule {
         migrationsRun: true,
         migrationsTableName: 'migrations',
         synchronize: false,
-        extra: databaseSessionSettings(),
+        extra: databaseSessionSettings(config.database),
       }),
     });
   }

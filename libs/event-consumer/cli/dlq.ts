@@ -4,7 +4,7 @@
  */
 import { Client } from 'pg';
 import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/config';
-import { createKafka } from '@ensemble/kafka';
+import { createPlatformClients } from '@ensemble/platform';
 import { FAILURE_HEADERS, failureTopics } from '../src/failure-topics';
 import { listDeadLetters, redriveDeadLetters } from '../src/dead-letters';
 import { RetrySigner } from '../src/retry-signer';
@@ -16,7 +16,7 @@ async function main([command, service]: string[]): Promise<void> {
     return;
   }
   const config = loadPlatformConfig();
-  const kafka = createKafka(config, `dlq-${command}`);
+  const { kafka } = createPlatformClients(config, `dlq-${command}`);
   if (command === 'redrive') {
     // Redriven records are signed with the service's key, as its own retries are: it is in the service's database.
     const db = new Client({ connectionString: config.databases[service as ServiceName] });

@@ -1,13 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
-import { loadEventCatalogue } from '@ensemble/events';
-import { loadConsumerSettings } from './consumer-settings';
+import { EventCodec } from '@ensemble/event-codec';
+import { EventCatalogue } from '@ensemble/events';
 import { EventTransport } from './event-transport';
 
 /**
  * The service's {@link EventTransport} as a provider: started by `startConsumingService`, and
- * available to what else drives the same handlers (a replay).
+ * available to what else drives the same handlers (a replay). Its clients come from the
+ * `PlatformModule`, its settings from the configuration parsed at start-up.
  */
 @Module({})
 export class EventConsumerModule {
@@ -18,9 +20,9 @@ export class EventConsumerModule {
       providers: [
         {
           provide: EventTransport,
-          inject: [PLATFORM_CONFIG, DataSource],
-          useFactory: (config: PlatformConfig, dataSource: DataSource) =>
-            new EventTransport({ service, config, catalogue: loadEventCatalogue(), dataSource, settings: loadConsumerSettings() }),
+          inject: [PLATFORM_CONFIG, EventCatalogue, EventCodec, Kafka, DataSource],
+          useFactory: (config: PlatformConfig, catalogue: EventCatalogue, codec: EventCodec, kafka: Kafka, dataSource: DataSource) =>
+            new EventTransport({ service, catalogue, codec, kafka, dataSource, settings: config.consumer }),
         },
       ],
       exports: [EventTransport],

@@ -1,26 +1,26 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { PlatformConfig, ServiceName } from '@ensemble/config';
+import { ConsumerSettings, RETRY_ROUNDS, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue } from '@ensemble/events';
-import { createKafka, createOrderedProducer, headersAsStrings, isRefusedForGood } from '@ensemble/kafka';
+import { createOrderedProducer, headersAsStrings, isRefusedForGood } from '@ensemble/kafka';
 import { backoffDelay } from '@ensemble/retry';
-import { ConsumerSettings } from './consumer-settings';
 import { ApplyControl, ApplyTarget, DeliveredRecord, EventApplier, RecordFailure } from './event-applier';
 import { Delivery, EventContext } from './event-context';
 import { classifyFailure, Failure } from './failure';
-import { FAILURE_HEADERS, failureTopics, FailureTopics, RETRY_ROUNDS } from './failure-topics';
+import { FAILURE_HEADERS, failureTopics, FailureTopics } from './failure-topics';
 import { isRebuildPattern, rebuiltEventType } from './rebuild-from';
 import { readRetryHeaders } from './retry-headers';
 import { RetrySigner } from './retry-signer';
 
 export interface EventTransportOptions {
   service: ServiceName;
-  config: PlatformConfig;
   catalogue: EventCatalogue;
+  codec: EventCodec;
+  kafka: Kafka;
   dataSource: DataSource;
   settings: ConsumerSettings;
 }
@@ -67,7 +67,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
 
   constructor(private readonly options: EventTransportOptions) {
     super();
-    this.codec = EventCodec.forRegistry(options.config.schemaRegistry.url, options.catalogue);
+    this.codec = options.codec;
     this.topics = failureTopics(options.service);
     this.applier = new EventApplier(options.dataSource, (pattern, event, context) => this.dispatch(pattern, event, context), options.settings.attempts);
   }
@@ -173,9 +173,8 @@ export class EventTransport extends Server implements CustomTransportStrategy {
       throw new Error(`cannot load the retry signing key from the database: ${error.message}`);
     });
     this.notConsumingBecause = 'joining the consumer group';
-    const kafka = createKafka(this.options.config, `${this.options.service}-consumer`);
-    const producer = (this.producer = createOrderedProducer(kafka));
-    const consumer = (this.consumer = kafka.consumer({
+    const producer = (this.producer = createOrderedProducer(this.options.kafka));
+    const consumer = (this.consumer = this.options.kafka.consumer({
       groupId: this.groupId,
       // The broker answers a fetch as soon as a record arrives; the wait only bounds an idle poll. At 500 ms
       // rather than 100, five idle consumers cost the broker 24 ms of CPU a second instead of 50.

@@ -1,7 +1,4 @@
-import { ServiceName } from '@ensemble/config';
-
-/** Rounds through retry topics before a record is dead-lettered: one topic per round, so that each holds records of one delay. */
-export const RETRY_ROUNDS = 3;
+import { RETRY_ROUNDS, ServiceName } from '@ensemble/config';
 
 export interface FailureTopics {
   /** `<service>.retry-<round>`, round 1 first. */
@@ -9,7 +6,7 @@ export interface FailureTopics {
   deadLetter: string;
 }
 
-/** Each consuming service's own retry and dead-letter topics (declared in infra/topics.yaml). */
+/** Each consuming service's own retry and dead-letter topics (declared in infra/topics.yaml, which a spec checks against them). */
 export function failureTopics(service: ServiceName): FailureTopics {
   return {
     retries: Array.from({ length: RETRY_ROUNDS }, (_, index) => `${service}.retry-${index + 1}`),

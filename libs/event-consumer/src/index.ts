@@ -1,7 +1,6 @@
 import { INBOX_MIGRATIONS } from '@ensemble/inbox';
 import { CreateRetrySigningKey1764200001000 } from './migrations/1764200001000-create-retry-signing-key';
 
-export * from './consumer-settings';
 export * from './event-context';
 export * from './event-consumer.module';
 export * from './event-applier';

@@ -1,8 +1,7 @@
-import { Controller, Get, Inject, Module, Optional } from '@nestjs/common';
+import { Controller, Get, Module, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { PLATFORM_CONFIG, PlatformConfig } from '@ensemble/config';
+import { Admin, Kafka } from 'kafkajs';
 import { EventTransport } from '@ensemble/event-consumer';
-import { createKafka } from '@ensemble/kafka';
 
 /**
  * GET /health: ready when the service's database and Kafka both answer and, in a service that
@@ -11,16 +10,16 @@ import { createKafka } from '@ensemble/kafka';
  */
 @Controller('health')
 class HealthController {
-  private readonly admin;
+  private readonly admin: Admin;
 
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    kafka: Kafka,
     @Optional() private readonly transport?: EventTransport,
   ) {
-    this.admin = createKafka(config, 'health').admin();
+    this.admin = kafka.admin();
   }
 
   @Get()

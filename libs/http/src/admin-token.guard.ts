@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Request } from 'express';
-import { z } from 'zod';
-import { parseEnvironment } from '@ensemble/config';
+import { PLATFORM_CONFIG, PlatformConfig } from '@ensemble/config';
 import { ApiError } from './api-error';
 
 /**
@@ -11,15 +10,19 @@ import { ApiError } from './api-error';
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
+  constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {}
+
   canActivate(context: ExecutionContext): boolean {
-    requireAdminToken(context.switchToHttp().getRequest<Request>());
+    requireAdminToken(context.switchToHttp().getRequest<Request>(), this.config.http.adminToken);
     return true;
   }
 }
 
-/** Throws 403 when the admin API is off and 401 unless the request carries the admin token; for a route that is admin-only in part. */
-export function requireAdminToken(request: Request): void {
-  const expected = adminToken();
+/**
+ * Throws 403 when the admin API is off (no `expected` token) and 401 unless the request carries the
+ * admin token; for a route that is admin-only in part.
+ */
+export function requireAdminToken(request: Request, expected: string | undefined): void {
   if (!expected) {
     throw new ApiError(HttpStatus.FORBIDDEN, 'admin_api_disabled', 'The admin API is off: start the service with ADMIN_TOKEN set');
   }
@@ -29,14 +32,6 @@ export function requireAdminToken(request: Request): void {
   if (!timingSafeEqual(digest(token), digest(expected))) {
     throw new ApiError(HttpStatus.UNAUTHORIZED, 'admin_token_required', 'This needs Authorization: Bearer <ADMIN_TOKEN>');
   }
-}
-
-let configured: { token?: string } | undefined;
-
-/** ADMIN_TOKEN, read once. */
-function adminToken(): string | undefined {
-  configured ??= { token: parseEnvironment({ ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional() }).ADMIN_TOKEN };
-  return configured.token;
 }
 
 function digest(value: string): Buffer {

@@ -2,11 +2,24 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { Response } from 'express';
 import { Observable, throwError } from 'rxjs';
 import { isDatabaseUnavailable } from '@ensemble/database';
+import { DomainError, DomainErrorKind } from '@ensemble/errors';
 import { ApiError, ApiErrorBody, ServiceUnavailable } from './api-error';
 
+/** The status each kind of domain error is answered with. */
+const STATUS_OF_KIND: Record<DomainErrorKind, HttpStatus> = {
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  invalid: HttpStatus.BAD_REQUEST,
+  'too-large': HttpStatus.PAYLOAD_TOO_LARGE,
+  unsupported: HttpStatus.UNPROCESSABLE_ENTITY,
+  busy: HttpStatus.TOO_MANY_REQUESTS,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
 /**
- * Turns every HTTP error into the {@link ApiErrorBody} shape; unexpected errors become a 500 that
- * reveals nothing. An event handler's error passes unchanged to its transport, which needs the
+ * Turns every HTTP error, and every {@link DomainError} a service or library throws, into the
+ * {@link ApiErrorBody} shape (with `Retry-After` when the error says when to try again); unexpected
+ * errors become a 500 that reveals nothing. An event handler's error passes unchanged to its transport, which needs the
  * original to choose between a retry and the dead-letter topic and to say what went wrong (Nest's
  * default would replace it with a generic one).
  */
@@ -24,14 +37,21 @@ export class ApiErrorFilter implements ExceptionFilter {
       response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
-    const answered = this.asUnavailable(exception) ?? exception;
+    const answered = this.asApiError(exception) ?? exception;
     if (answered instanceof ApiError && answered.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(answered.retryAfterSeconds));
     const body = this.toBody(answered);
     response.status(body.error.status).json(body);
   }
 
-  /** A dependency that is away: 503 with Retry-After, which clients can tell from a request that is wrong or a service that is broken. */
-  private asUnavailable(exception: unknown): ServiceUnavailable | undefined {
+  /**
+   * A domain error as the HTTP error of its kind; the database away as a 503 with Retry-After, which
+   * clients can tell from a request that is wrong or a service that is broken.
+   */
+  private asApiError(exception: unknown): ApiError | undefined {
+    if (exception instanceof DomainError) {
+      const { fields, retryAfterSeconds } = exception.details;
+      return new ApiError(STATUS_OF_KIND[exception.kind], exception.code, exception.message, fields, retryAfterSeconds);
+    }
     if (!(exception instanceof HttpException) && isDatabaseUnavailable(exception)) return new ServiceUnavailable('database_unavailable', 'The service\'s database cannot be reached right now; try again shortly.');
     return undefined;
   }

@@ -1,10 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-
-export interface FieldProblem {
-  /** Where in the request, e.g. `items[0].quantity` or `header Idempotency-Key`. */
-  field: string;
-  message: string;
-}
+import { FieldProblem } from '@ensemble/errors';
 
 /** The one JSON error body every Ensemble service answers with. */
 export interface ApiErrorBody {

@@ -1,8 +1,7 @@
 import { Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { z } from 'zod';
-import { ConfigurationError, DEFAULT_HTTP_PORTS, loadPlatformConfig, parseEnvironment, port, ServiceName } from '@ensemble/config';
+import { ConfigurationError, DEFAULT_HTTP_PORTS, loadPlatformConfig, PlatformConfigModule, ServiceName } from '@ensemble/config';
 import { ApiErrorFilter } from './api-error.filter';
 import { translateBodyParserErrors } from './body-parser-errors';
 import { cutOffSlowRequests } from './cut-off-slow-requests';
@@ -14,7 +13,7 @@ export const BODY_LIMIT = '64kb';
 /**
  * Starts a service's HTTP API on HTTP_HOST:HTTP_PORT (default 127.0.0.1 and its port in DEFAULT_HTTP_PORTS) with the platform's conventions:
  * a body size limit, one JSON error body, and a graceful shutdown on SIGTERM. A configuration error
- * stops the process with a message naming the variable. `beforeListen` attaches what else the
+ * stops the process with a message naming every bad variable. `beforeListen` attaches what else the
  * service runs (its event consumers) before it takes requests.
  */
 export async function startHttpService(
@@ -24,24 +23,24 @@ export async function startHttpService(
 ): Promise<NestExpressApplication> {
   const logger = new Logger(service);
   try {
-    // Checked before Nest starts, so that a bad variable gives one clear message rather than an initialisation dump.
-    loadPlatformConfig();
-    const { HTTP_HOST, HTTP_PORT, HTTP_REQUEST_TIMEOUT_MS } = parseEnvironment({
-      HTTP_HOST: z.string().default('127.0.0.1'),
-      HTTP_PORT: port.default(DEFAULT_HTTP_PORTS[service]),
-      HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(10_000),
-    });
+    // Parsed once, before Nest starts, so that every bad variable is named in one clear message rather than an
+    // initialisation dump; the module and the libraries in it receive the result through PlatformConfigModule.
+    const config = loadPlatformConfig();
+    const { host, port = DEFAULT_HTTP_PORTS[service], requestTimeoutMs } = config.http;
     // abortOnError: false hands start-up errors to the catch below instead of aborting with a dump.
-    const app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, abortOnError: false });
-    app.use(cutOffSlowRequests(HTTP_REQUEST_TIMEOUT_MS));
+    const app = await NestFactory.create<NestExpressApplication>(
+      { module, imports: [PlatformConfigModule.forRoot(config)] },
+      { bodyParser: false, abortOnError: false },
+    );
+    app.use(cutOffSlowRequests(requestTimeoutMs));
     app.useBodyParser('json', { limit: BODY_LIMIT });
     app.use(translateBodyParserErrors);
     app.useGlobalFilters(new ApiErrorFilter());
     app.useGlobalPipes(new WellFormedTextPipe());
     app.enableShutdownHooks();
     await beforeListen(app);
-    await app.listen(HTTP_PORT, HTTP_HOST);
-    logger.log(`listening on http://${HTTP_HOST}:${HTTP_PORT}`);
+    await app.listen(port, host);
+    logger.log(`listening on http://${host}:${port}`);
     return app;
   } catch (error) {
     if (error instanceof ConfigurationError) {

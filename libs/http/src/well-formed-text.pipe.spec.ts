@@ -1,4 +1,5 @@
-import { ApiErrorBody, FieldProblem, ValidationFailed } from './api-error';
+import { FieldProblem } from '@ensemble/errors';
+import { ApiErrorBody, ValidationFailed } from './api-error';
 import { WellFormedTextPipe } from './well-formed-text.pipe';
 
 const pipe = new WellFormedTextPipe();

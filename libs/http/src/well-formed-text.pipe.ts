@@ -1,5 +1,6 @@
 import { ArgumentMetadata, PipeTransform } from '@nestjs/common';
-import { FieldProblem, ValidationFailed } from './api-error';
+import { FieldProblem } from '@ensemble/errors';
+import { ValidationFailed } from './api-error';
 
 /** C0 controls (NUL included) and DEL: no field of any API holds them, and PostgreSQL refuses NUL. */
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;

@@ -1,6 +1,7 @@
 import { PipeTransform } from '@nestjs/common';
 import { z } from 'zod';
-import { FieldProblem, ValidationFailed } from './api-error';
+import { FieldProblem } from '@ensemble/errors';
+import { ValidationFailed } from './api-error';
 
 /** Validates and parses a request part with a zod schema; a failure names every bad field. */
 export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransform<unknown, z.infer<Schema>> {

@@ -1,27 +1,17 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { z } from 'zod';
-import { parseEnvironment, PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
+import { PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
-import { EventCatalogue, loadEventCatalogue } from '@ensemble/events';
-import { createKafka, createOrderedProducer } from '@ensemble/kafka';
+import { EventCatalogue } from '@ensemble/events';
+import { createOrderedProducer } from '@ensemble/kafka';
 import { MetricsModule } from '@ensemble/metrics';
 import { measureOutboxBacklog } from './outbox-backlog';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from './outbox-relay';
 import { OutboxWriter } from './outbox-writer';
 
 const OUTBOX_SERVICE = Symbol('OUTBOX_SERVICE');
-
-/** Relay settings from the environment; OUTBOX_RELAY=off runs a service without its relay (e.g. when relays run elsewhere). */
-function relaySettings() {
-  return parseEnvironment({
-    OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
-    OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_RELAY_OPTIONS.batchSize),
-    OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(DEFAULT_RELAY_OPTIONS.pollIntervalMs),
-    OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(DEFAULT_RELAY_OPTIONS.retentionMs / 3_600_000),
-  });
-}
 
 /** Starts the relay with the application, stops it last on shutdown, and turns its events into logs and metrics. */
 @Injectable()
@@ -31,6 +21,7 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly relay: OutboxRelay,
     @Inject(OUTBOX_SERVICE) private readonly service: ServiceName,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     registry: Registry,
     dataSource: DataSource,
   ) {
@@ -77,7 +68,7 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (relaySettings().OUTBOX_RELAY === 'off') return this.logger.log('OUTBOX_RELAY=off: not relaying');
+    if (!this.config.outbox.relay) return this.logger.log('OUTBOX_RELAY=off: not relaying');
     await this.relay.start();
     this.logger.log(`relaying the ${this.service} outbox`);
   }
@@ -89,7 +80,8 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
 
 /**
  * The transactional outbox of one producing service: {@link OutboxWriter} for its transactions, and
- * the relay that publishes what they wrote.
+ * the relay that publishes what they wrote. The catalogue, codec and Kafka client are the
+ * process's own, from the `PlatformModule`.
  */
 @Module({})
 export class OutboxModule {
@@ -99,12 +91,6 @@ export class OutboxModule {
       imports: [MetricsModule],
       providers: [
         { provide: OUTBOX_SERVICE, useValue: options.service },
-        { provide: EventCatalogue, useFactory: () => loadEventCatalogue() },
-        {
-          provide: EventCodec,
-          useFactory: (config: PlatformConfig, catalogue: EventCatalogue) => EventCodec.forRegistry(config.schemaRegistry.url, catalogue),
-          inject: [PLATFORM_CONFIG, EventCatalogue],
-        },
         {
           provide: OutboxWriter,
           useFactory: (catalogue: EventCatalogue, codec: EventCodec) => new OutboxWriter(options.service, catalogue, codec),
@@ -112,26 +98,25 @@ export class OutboxModule {
         },
         {
           provide: OutboxRelay,
-          useFactory: (config: PlatformConfig, codec: EventCodec) => {
-            const settings = relaySettings();
-            const producer = createOrderedProducer(createKafka(config, `${options.service}-outbox-relay`));
+          useFactory: (config: PlatformConfig, codec: EventCodec, kafka: Kafka) => {
+            const { batchSize, pollIntervalMs, retentionMs } = config.outbox;
             return new OutboxRelay(
               {
                 ...DEFAULT_RELAY_OPTIONS,
                 databaseUrl: config.databases[options.service],
-                batchSize: settings.OUTBOX_BATCH_SIZE,
-                pollIntervalMs: settings.OUTBOX_POLL_INTERVAL_MS,
-                retentionMs: settings.OUTBOX_RETENTION_HOURS * 3_600_000,
+                batchSize: batchSize ?? DEFAULT_RELAY_OPTIONS.batchSize,
+                pollIntervalMs: pollIntervalMs ?? DEFAULT_RELAY_OPTIONS.pollIntervalMs,
+                retentionMs: retentionMs ?? DEFAULT_RELAY_OPTIONS.retentionMs,
               },
-              producer,
+              createOrderedProducer(kafka),
               codec,
             );
           },
-          inject: [PLATFORM_CONFIG, EventCodec],
+          inject: [PLATFORM_CONFIG, EventCodec, Kafka],
         },
         OutboxRelayLifecycle,
       ],
-      exports: [OutboxWriter, EventCatalogue],
+      exports: [OutboxWriter],
     };
   }
 }

@@ -1,5 +1,6 @@
 export * from './replay';
 export * from './replay.module';
+export * from './replay-errors';
 export * from './replay-options';
 export * from './replay-request';
 export * from './replay-window';

@@ -81,8 +81,6 @@ export interface ReplayDependencies {
   onFinished?: () => Promise<void>;
 }
 
-class SwapPostponed extends Error {}
-
 /**
  * One replay: reads the service's topics in a consumer group of its own into a shadow schema,
  * through the service's own handlers, while the live consumer goes on. A rebuild then swaps the
@@ -385,7 +383,7 @@ export class Replay {
           await sleep(20);
           missing = await shadow.countMissing(manager);
         }
-        if (missing > 0) throw new SwapPostponed(`the shadow misses ${missing} events the live projection has applied`);
+        if (missing > 0) throw new Error(`the shadow misses ${missing} events the live projection has applied`);
         this.halted = true;
         await Promise.allSettled(this.inFlight);
         await shadow.replaceLive(manager);

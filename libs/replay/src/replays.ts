@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { HttpStatus, Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { PLATFORM_CONFIG, PlatformConfig } from '@ensemble/config';
 import { quoteIdentifier } from '@ensemble/database';
 import { EventTransport } from '@ensemble/event-consumer';
-import { ApiError, ServiceUnavailable } from '@ensemble/http';
 import { INBOX_MIGRATIONS } from '@ensemble/inbox';
-import { createKafka } from '@ensemble/kafka';
 import { Replay, REPLAY_SESSION_TIMEOUT_MS, ReplayRequest } from './replay';
+import { ReplayInProgress, ReplayNotFound, SnapshotFailed, TooManySnapshots, WindowNotSupported } from './replay-errors';
 import { REPLAY_OPTIONS, ReplayModuleOptions } from './replay-options';
 import { ShadowSchema } from './shadow-schema';
 
@@ -29,19 +27,17 @@ const SETTLED_AFTER_MS = 60_000;
 @Injectable()
 export class Replays implements OnApplicationShutdown {
   private readonly logger: Logger;
-  private readonly kafka: Kafka;
   private readonly replays = new Map<string, Replay>();
   /** `asOf` snapshots being built, by schema name: concurrent requests for the same minute share one. */
   private readonly snapshotBuilds = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(REPLAY_OPTIONS) private readonly options: ReplayModuleOptions,
-    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    private readonly kafka: Kafka,
     private readonly dataSource: DataSource,
     private readonly transport: EventTransport,
   ) {
     this.logger = new Logger(`replays ${options.service}`);
-    this.kafka = createKafka(config, `${options.service}-replay`);
   }
 
   /** Rebuilds the projection from the topics into a shadow and swaps it in once caught up with the live consumer. */
@@ -52,7 +48,7 @@ export class Replays implements OnApplicationShutdown {
     const [{ acquired }] = await lock.query('SELECT pg_try_advisory_lock(hashtext($1)) AS acquired', [`${this.options.service}.rebuild`]);
     if (!acquired) {
       await lock.release();
-      throw new ApiError(HttpStatus.CONFLICT, 'replay_in_progress', `A rebuild of ${this.options.service} is already running; watch or cancel it first`);
+      throw new ReplayInProgress(this.options.service);
     }
     const unlock = () => unlockAndRelease(lock, `${this.options.service}.rebuild`);
     try {
@@ -94,21 +90,13 @@ export class Replays implements OnApplicationShutdown {
   private buildSnapshot(name: string, to: Date): Promise<void> {
     let build = this.snapshotBuilds.get(name);
     if (!build) {
-      if (this.snapshotBuilds.size >= SNAPSHOT_BUILDS_AT_ONCE) {
-        throw new ApiError(
-          HttpStatus.TOO_MANY_REQUESTS,
-          'too_many_snapshots',
-          `${SNAPSHOT_BUILDS_AT_ONCE} snapshots of other times are being built; ask again shortly, or for a time already asked about`,
-          undefined,
-          5,
-        );
-      }
+      if (this.snapshotBuilds.size >= SNAPSHOT_BUILDS_AT_ONCE) throw new TooManySnapshots(SNAPSHOT_BUILDS_AT_ONCE);
       build = this.snapshot({ to }, name).then(async (replay) => {
         await replay.finished;
         // Its schema is what lasts; the replay object itself is let go.
         this.replays.delete(replay.id);
         const { state, error } = replay.progress();
-        if (state !== 'done') throw new ServiceUnavailable('snapshot_failed', `Could not rebuild the figures as of ${to.toISOString()}: ${error ?? state}`);
+        if (state !== 'done') throw new SnapshotFailed(to, error ?? state);
       });
       const started = build;
       this.snapshotBuilds.set(name, started);
@@ -119,7 +107,7 @@ export class Replays implements OnApplicationShutdown {
 
   find(id: string): Replay {
     const replay = this.replays.get(id);
-    if (!replay) throw new ApiError(HttpStatus.NOT_FOUND, 'replay_not_found', `No replay ${id} in this ${this.options.service} instance`);
+    if (!replay) throw new ReplayNotFound(this.options.service, id);
     return replay;
   }
 
@@ -160,11 +148,7 @@ export class Replays implements OnApplicationShutdown {
 
   private checkWindow(request: ReplayRequest): void {
     if (request.from && !this.options.window) {
-      throw new ApiError(
-        HttpStatus.UNPROCESSABLE_ENTITY,
-        'window_not_supported',
-        `${this.options.service} cannot rebuild a window alone: each of its rows folds events of any time. Replay from the beginning instead`,
-      );
+      throw new WindowNotSupported(this.options.service);
     }
   }
 

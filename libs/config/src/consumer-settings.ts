@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import { parseEnvironment } from '@ensemble/config';
-import { RETRY_ROUNDS } from './failure-topics';
+import { parseEnvironment } from './environment';
 
+/** Rounds through retry topics before a record is dead-lettered: one topic per round, so that each holds records of one delay. */
+export const RETRY_ROUNDS = 3;
+
+/** How a consuming service applies its events (`CONSUMER_*`). */
 export interface ConsumerSettings {
   /**
    * Records applied per transaction, in partition order. On a 20,000-record backlog, CRM applied

@@ -1,0 +1,2 @@
+export * from './platform-clients';
+export * from './platform.module';
