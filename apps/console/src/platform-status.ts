@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, MessageEvent, OnModuleDestroy } from '@nestjs/common';
 import { Admin, Kafka } from 'kafkajs';
 import { concat, defer, Observable, of, Subject } from 'rxjs';
-import { CONSUMING_SERVICES, PLATFORM_CONFIG, PlatformConfig, PRODUCING_SERVICES, SERVICE_URLS, ServiceName } from '@ensemble/config';
+import { CONSUMING_SERVICES, PLATFORM_CONFIG, PlatformConfig, ProcessName, PRODUCING_SERVICES, SERVICE_URLS, ServiceName } from '@ensemble/config';
 import { failureTopics } from '@ensemble/event-consumer';
 import { loadEventCatalogue } from '@ensemble/events';
 import { consumerGroupLag, createKafka } from '@ensemble/kafka';
@@ -62,9 +62,9 @@ export class PlatformStatus implements OnModuleDestroy {
 
   constructor(
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
-    @Inject(SERVICE_URLS) private readonly serviceUrls: Record<ServiceName, string>,
+    @Inject(SERVICE_URLS) private readonly serviceUrls: Record<ProcessName, string>,
   ) {
-    this.kafka = createKafka(config, 'dashboards-live-status');
+    this.kafka = createKafka(config, 'console-status');
   }
 
   /** The samples of the last two minutes, then each new one; starts sampling on first use. */
@@ -117,7 +117,7 @@ export class PlatformStatus implements OnModuleDestroy {
       this.previous && before !== undefined ? Math.max(0, Math.round(((now - before) * 1_000) / (counts.at - this.previous.at))) : 0;
     const groups = await Promise.all(
       CONSUMING_SERVICES.map(async (service): Promise<ConsumerGroupStatus> => {
-        const partitions = await consumerGroupLag(admin, service, ends);
+        const partitions = await consumerGroupLag(admin, service, { topicEnds: ends });
         const group = described.find((candidate) => candidate.groupId === service);
         counts.committed.set(service, sum(partitions, ({ committed }) => committed));
         return {

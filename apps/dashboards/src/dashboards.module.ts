@@ -9,7 +9,6 @@ import { ReplayModule } from '@ensemble/replay';
 import { DashboardFigure } from './dashboard-figure.entity';
 import { DashboardsController } from './dashboards.controller';
 import { FiguresWindow } from './figures-window';
-import { LiveModule } from './live/live.module';
 import { CreateDashboardFigures1763794000000 } from './migrations/1763794000000-create-dashboard-figures';
 
 @Module({
@@ -24,7 +23,6 @@ import { CreateDashboardFigures1763794000000 } from './migrations/1763794000000-
     ReplayModule.forRoot({ service: 'dashboards', projection: [CreateDashboardFigures1763794000000], window: new FiguresWindow() }),
     MetricsModule,
     HealthModule,
-    LiveModule,
   ],
   controllers: [DashboardsController],
 })
