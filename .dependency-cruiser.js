@@ -63,9 +63,9 @@ module.exports = {
       to: { path: '^node_modules/@kafkajs/confluent-schema-registry/' },
     },
     {
-      // Intent: one place builds Kafka clients (createKafka today, the platform module once it lands);
-      // running code is handed a client, producer or consumer and imports kafkajs for its types only.
-      // infra, specs and a few CLIs still import kafkajs values, so the rule covers libraries and services.
+      // One place builds Kafka clients: libs/platform, through createKafka, once per process; running code
+      // is handed the client (KAFKA_CLIENT) and imports kafkajs for its types only. infra, specs and the
+      // top layer's commands import kafkajs values, so the rule covers libraries and services.
       name: 'kafka-clients-built-only-by-create-kafka',
       comment: 'Outside createKafka, libraries and services take the Kafka client they are given: kafkajs is imported for types only.',
       severity: 'error',

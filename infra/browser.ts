@@ -1,5 +1,5 @@
 /**
- * npm run browser:install — Debian's chromium for the browser specs (apps/dashboards/test/live-view.int-spec.ts),
+ * npm run browser:install — Debian's chromium for the browser specs (e2e/live-view.int-spec.ts),
  * installed with apt-get unless it is there. `npm test` does the same by itself when it is missing.
  */
 import { InfraError } from './src/infra-error';

@@ -1,26 +1,26 @@
 /**
  * npm start — the whole platform from one command: the infrastructure, the schemas, a build, and
- * the five services as separate processes, each with its own log under .ensemble/logs/ and its
- * output prefixed in this terminal. Waits until every service is healthy. A service that exits is
- * started again with a growing delay while the others go on (one with a configuration error, exit
- * code 78, is not: it would only fail again). Ctrl-C stops the services (the infrastructure stays up
- * for the next start; `npm run infra:down` stops it).
+ * the five services and the console as separate processes, each with its own log under
+ * .ensemble/logs/ and its output prefixed in this terminal. Waits until every process is healthy.
+ * A process that exits is started again with a growing delay while the others go on (one with a
+ * configuration error, exit code 78, is not: it would only fail again). Ctrl-C stops the processes
+ * (the infrastructure stays up for the next start; `npm run infra:down` stops it).
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_HTTP_PORTS, SERVICE_NAMES, ServiceName } from '@ensemble/config';
+import { DEFAULT_HTTP_PORTS, PROCESS_NAMES, ProcessName } from '@ensemble/config';
 import { localAdminToken } from './src/admin-token';
 import { REPOSITORY_ROOT } from './src/infra-config';
 
-const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
+const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[95m'];
 const RESET = '\x1b[0m';
 const LOG_DIR = join(REPOSITORY_ROOT, '.ensemble', 'logs');
-const running = new Map<ServiceName, ChildProcess>();
+const running = new Map<ProcessName, ChildProcess>();
 /** Restarts since each service last ran for RESTART_RESET_MS: the exponent of its next delay. */
-const restarts = new Map<ServiceName, number>();
+const restarts = new Map<ProcessName, number>();
 /** A service that ran this long before it exited is restarted without delay, as after a first failure. */
 const RESTART_RESET_MS = 60_000;
 const EX_CONFIG = 78;
@@ -35,8 +35,8 @@ function step(what: string, command: string, args: string[]): void {
   }
 }
 
-function startService(service: ServiceName): void {
-  const label = `${COLOURS[SERVICE_NAMES.indexOf(service) % COLOURS.length]}${service.padEnd(10)}${RESET} |`;
+function startService(service: ProcessName): void {
+  const label = `${COLOURS[PROCESS_NAMES.indexOf(service) % COLOURS.length]}${service.padEnd(10)}${RESET} |`;
   const startedAt = Date.now();
   const log = createWriteStream(join(LOG_DIR, `${service}.log`), { flags: 'a' });
   const child = spawn(process.execPath, [join(REPOSITORY_ROOT, 'dist', 'apps', service, 'src', 'main.js')], {
@@ -70,7 +70,7 @@ function startService(service: ServiceName): void {
   running.set(service, child);
 }
 
-async function waitUntilHealthy(service: ServiceName): Promise<void> {
+async function waitUntilHealthy(service: ProcessName): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && !stopping) {
     try {
@@ -99,13 +99,13 @@ async function main(): Promise<void> {
   mkdirSync(LOG_DIR, { recursive: true });
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  SERVICE_NAMES.forEach((service) => startService(service));
-  await Promise.all(SERVICE_NAMES.map(waitUntilHealthy));
+  PROCESS_NAMES.forEach((service) => startService(service));
+  await Promise.all(PROCESS_NAMES.map(waitUntilHealthy));
   console.log(
     `\nEnsemble is running (Ctrl-C stops the services):\n` +
-      SERVICE_NAMES.map((service) => `  ${service.padEnd(11)} http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}`).join('\n') +
+      PROCESS_NAMES.map((service) => `  ${service.padEnd(11)} http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}`).join('\n') +
       `\n  dashboards  http://127.0.0.1:${DEFAULT_HTTP_PORTS.dashboards}/dashboards/summary\n` +
-      `  live view   http://127.0.0.1:${DEFAULT_HTTP_PORTS.dashboards}/\n` +
+      `  live view   http://127.0.0.1:${DEFAULT_HTTP_PORTS.console}/\n` +
       `Logs: ${LOG_DIR}\n`,
   );
 }

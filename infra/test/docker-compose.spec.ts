@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { databaseUrlVariable, DEFAULT_HTTP_PORTS, loadPlatformConfig, SERVICE_NAMES } from '@ensemble/config';
+import { databaseUrlVariable, DEFAULT_HTTP_PORTS, loadPlatformConfig, loadServiceUrls, SERVICE_NAMES } from '@ensemble/config';
 import { VERSIONS } from '../src/versions';
 
 const root = join(__dirname, '..', '..');
@@ -63,6 +63,24 @@ describe('docker-compose.yml', () => {
         postgres: { condition: 'service_healthy' },
       });
       expect(definition.command).toEqual(['node', `dist/apps/${service}/src/main.js`]);
+    });
+  });
+
+  describe('the console', () => {
+    const definition = services.console;
+    const environment = Object.fromEntries(
+      Object.entries(definition?.environment ?? {}).map(([name, value]) => [name, String(value)]),
+    );
+
+    it('reaches Kafka, the registry and every service under the variable names it reads, and gets no database', () => {
+      const config = loadPlatformConfig(environment);
+      expect(config.kafka.brokers.map((broker) => broker.split(':')[0])).toEqual(['kafka']);
+      expect(new URL(config.schemaRegistry.url).hostname).toBe('schema-registry');
+      const urls = loadServiceUrls(environment);
+      expect(SERVICE_NAMES.map((service) => new URL(urls[service]).host)).toEqual(SERVICE_NAMES.map((service) => `${service}:${DEFAULT_HTTP_PORTS[service]}`));
+      expect(Object.keys(environment).filter((name) => name.endsWith('_DATABASE_URL'))).toEqual([]);
+      expect(environment.HTTP_PORT).toBe(String(DEFAULT_HTTP_PORTS.console));
+      expect(definition.command).toEqual(['node', 'dist/apps/console/src/main.js']);
     });
   });
 });

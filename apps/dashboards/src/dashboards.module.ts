@@ -3,7 +3,6 @@ import { ServiceModule } from '@ensemble/service';
 import { DashboardFigure } from './dashboard-figure.entity';
 import { DashboardsController } from './dashboards.controller';
 import { FiguresWindow } from './figures-window';
-import { LiveModule } from './live/live.module';
 import { CreateDashboardFigures1763794000000 } from './migrations/1763794000000-create-dashboard-figures';
 
 @Module({
@@ -14,7 +13,6 @@ import { CreateDashboardFigures1763794000000 } from './migrations/1763794000000-
       migrations: [CreateDashboardFigures1763794000000],
       window: new FiguresWindow(),
       controllers: [DashboardsController],
-      imports: [LiveModule],
     }),
   ],
 })

@@ -2,13 +2,14 @@ import { ConfigurationError } from './configuration-error';
 import { loadServiceUrls } from './service-urls';
 
 describe('loadServiceUrls', () => {
-  it('points at each service on 127.0.0.1 at its default port when nothing is set', () => {
+  it('points at each service and the console on 127.0.0.1 at its default port when nothing is set', () => {
     expect(loadServiceUrls({})).toEqual({
       payments: 'http://127.0.0.1:3000',
       invoice: 'http://127.0.0.1:3001',
       crm: 'http://127.0.0.1:3002',
       shipping: 'http://127.0.0.1:3003',
       dashboards: 'http://127.0.0.1:3004',
+      console: 'http://127.0.0.1:3005',
     });
   });
 

@@ -36,5 +36,17 @@ export function databaseUrlVariable(service: ServiceName): string {
   return `${service.toUpperCase()}_DATABASE_URL`;
 }
 
-/** Where each service serves HTTP unless HTTP_PORT says otherwise. */
-export const DEFAULT_HTTP_PORTS = Object.fromEntries(SERVICE_NAMES.map((service) => [service, SERVICES[service].httpPort])) as Record<ServiceName, number>;
+/**
+ * Every process `npm start` runs: the services, then the console, the operator's live view. The
+ * console is not a service of the choreography: it has no database and projects no events; it
+ * reads Kafka's offsets and calls the services over HTTP.
+ */
+export const PROCESS_NAMES = [...SERVICE_NAMES, 'console'] as const;
+
+export type ProcessName = (typeof PROCESS_NAMES)[number];
+
+/** Where each process serves HTTP unless HTTP_PORT says otherwise. */
+export const DEFAULT_HTTP_PORTS = {
+  ...Object.fromEntries(SERVICE_NAMES.map((service) => [service, SERVICES[service].httpPort])),
+  console: 3005,
+} as Record<ProcessName, number>;

@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EventCatalogue } from '@ensemble/events';
+import { KAFKA_CLIENT } from '@ensemble/kafka';
 import { EventTransport } from './event-transport';
 
 /**
@@ -20,7 +21,7 @@ export class EventConsumerModule {
       providers: [
         {
           provide: EventTransport,
-          inject: [PLATFORM_CONFIG, EventCatalogue, EventCodec, Kafka, DataSource],
+          inject: [PLATFORM_CONFIG, EventCatalogue, EventCodec, KAFKA_CLIENT, DataSource],
           useFactory: (config: PlatformConfig, catalogue: EventCatalogue, codec: EventCodec, kafka: Kafka, dataSource: DataSource) =>
             new EventTransport({ service, catalogue, codec, kafka, dataSource, settings: config.consumer }),
         },

@@ -1,7 +1,8 @@
-import { Controller, Get, Module, Optional } from '@nestjs/common';
+import { Controller, Get, Inject, Module, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Admin, Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { EventTransport } from '@ensemble/event-consumer';
+import { KAFKA_CLIENT } from '@ensemble/kafka';
 
 /**
  * GET /health: ready when the service's database and Kafka both answer and, in a service that
@@ -16,7 +17,7 @@ class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    kafka: Kafka,
+    @Inject(KAFKA_CLIENT) kafka: Kafka,
     @Optional() private readonly transport?: EventTransport,
   ) {
     this.admin = kafka.admin();

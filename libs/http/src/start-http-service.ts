@@ -1,7 +1,7 @@
 import { Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { ConfigurationError, DEFAULT_HTTP_PORTS, loadPlatformConfig, PlatformConfigModule, ServiceName } from '@ensemble/config';
+import { ConfigurationError, DEFAULT_HTTP_PORTS, loadPlatformConfig, PlatformConfigModule, ProcessName } from '@ensemble/config';
 import { ApiErrorFilter } from './api-error.filter';
 import { translateBodyParserErrors } from './body-parser-errors';
 import { cutOffSlowRequests } from './cut-off-slow-requests';
@@ -17,7 +17,7 @@ export const BODY_LIMIT = '64kb';
  * service runs (its event consumers) before it takes requests.
  */
 export async function startHttpService(
-  service: ServiceName,
+  service: ProcessName,
   module: Type,
   beforeListen: (app: NestExpressApplication) => Promise<void> = async () => undefined,
 ): Promise<NestExpressApplication> {

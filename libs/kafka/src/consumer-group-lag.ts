@@ -1,9 +1,16 @@
 import { Admin } from 'kafkajs';
 
+export interface CommittedOffset {
+  topic: string;
+  partition: number;
+  /** The next record the group will read on the partition; undefined when it has committed none there. */
+  committed: number | undefined;
+}
+
 export interface PartitionLag {
   topic: string;
   partition: number;
-  /** The group's committed offset: the next record it will read (0 when it has committed none on this partition). */
+  /** The next record the group will read: its committed offset, or the partition's first offset when it has committed none. */
   committed: number;
   /** The partition's end offset (high watermark). */
   end: number;
@@ -11,18 +18,35 @@ export interface PartitionLag {
   lag: number;
 }
 
-export type TopicEnds = (topic: string) => Promise<Array<{ partition: number; high: string }>>;
+export type TopicEnds = (topic: string) => Promise<Array<{ partition: number; low: string; high: string }>>;
 
 /**
- * Where a consumer group stands on every partition of every topic it has committed on. `topicEnds`
- * lets a caller that asks about several groups at once fetch each topic's end offsets only once.
+ * A consumer group's committed offsets, on every partition of `topics` (by default the topics it
+ * has committed on). Kafka answers -1 where nothing is committed; this is the one place that reads it.
  */
-export async function consumerGroupLag(admin: Admin, groupId: string, topicEnds: TopicEnds = (topic) => admin.fetchTopicOffsets(topic)): Promise<PartitionLag[]> {
+export async function committedOffsets(admin: Admin, groupId: string, topics?: string[]): Promise<CommittedOffset[]> {
+  const answer = await admin.fetchOffsets(topics ? { groupId, topics } : { groupId });
+  return answer.flatMap(({ topic, partitions }) =>
+    partitions.map(({ partition, offset }) => ({ topic, partition, committed: Number(offset) >= 0 ? Number(offset) : undefined })),
+  );
+}
+
+/**
+ * Where a consumer group stands against the end of every partition of `topics` (by default the
+ * topics it has committed on). `topicEnds` lets a caller that asks about several groups at once
+ * fetch each topic's end offsets only once.
+ */
+export async function consumerGroupLag(
+  admin: Admin,
+  groupId: string,
+  { topics, topicEnds = (topic) => admin.fetchTopicOffsets(topic) }: { topics?: string[]; topicEnds?: TopicEnds } = {},
+): Promise<PartitionLag[]> {
+  const committed = await committedOffsets(admin, groupId, topics);
   const lags: PartitionLag[] = [];
-  for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-    for (const { partition, high } of await topicEnds(topic)) {
-      const committed = Math.max(0, Number(partitions.find((entry) => entry.partition === partition)?.offset ?? -1));
-      lags.push({ topic, partition, committed, end: Number(high), lag: Math.max(0, Number(high) - committed) });
+  for (const topic of topics ?? new Set(committed.map((entry) => entry.topic))) {
+    for (const { partition, low, high } of await topicEnds(topic)) {
+      const next = committed.find((entry) => entry.topic === topic && entry.partition === partition)?.committed ?? Number(low);
+      lags.push({ topic, partition, committed: next, end: Number(high), lag: Math.max(0, Number(high) - next) });
     }
   }
   return lags;

@@ -9,6 +9,9 @@ const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/** Injection token of the process's one Kafka client, which the platform module builds with {@link createKafka}. */
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+
 /** A kafkajs client for the configured brokers that logs through Nest's logger, warnings and up. */
 export function createKafka(config: PlatformConfig, clientId: string): Kafka {
   return new Kafka({

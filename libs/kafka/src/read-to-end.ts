@@ -1,4 +1,5 @@
 import { Kafka, KafkaMessage } from 'kafkajs';
+import { consumerGroupLag } from './consumer-group-lag';
 
 export interface ReadToEndOptions {
   groupId: string;
@@ -24,16 +25,10 @@ export async function readToEnd(
   const unread = new Map<string, bigint>();
   const ends = new Map<string, bigint>();
   try {
-    for (const topic of topics) {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
-        const offset = committed.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
-        const start = offset === '-1' ? BigInt(low) : BigInt(offset);
-        if (BigInt(high) > start) {
-          unread.set(`${topic}[${partition}]`, start);
-          ends.set(`${topic}[${partition}]`, BigInt(high));
-        }
-      }
+    for (const { topic, partition, committed, end, lag } of await consumerGroupLag(admin, groupId, { topics })) {
+      if (lag === 0) continue;
+      unread.set(`${topic}[${partition}]`, BigInt(committed));
+      ends.set(`${topic}[${partition}]`, BigInt(end));
     }
   } finally {
     await admin.disconnect();

@@ -1,11 +1,11 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EventCatalogue } from '@ensemble/events';
-import { createOrderedProducer } from '@ensemble/kafka';
+import { createOrderedProducer, KAFKA_CLIENT } from '@ensemble/kafka';
 import { MetricsModule } from '@ensemble/metrics';
 import { measureOutboxBacklog } from './outbox-backlog';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay } from './outbox-relay';
@@ -112,7 +112,7 @@ export class OutboxModule {
               codec,
             );
           },
-          inject: [PLATFORM_CONFIG, EventCodec, Kafka],
+          inject: [PLATFORM_CONFIG, EventCodec, KAFKA_CLIENT],
         },
         OutboxRelayLifecycle,
       ],

@@ -12,12 +12,20 @@ export class ReplayApiError extends Error {
   }
 }
 
-/** A client of a service's `/admin/replay` API: what `npm run replay`, specs and benchmarks drive replays with. */
+/**
+ * A client of a service's `/admin/replay` API: what `npm run replay`, the console, specs and
+ * benchmarks drive replays with. `credentials` is the admin token, or an Authorization header to
+ * pass on as it came (the console forwards its page's and holds no token of its own).
+ */
 export class ReplayClient {
+  private readonly authorization: string | undefined;
+
   constructor(
     readonly baseUrl: string,
-    private readonly adminToken: string,
-  ) {}
+    credentials: string | { authorization: string | undefined },
+  ) {
+    this.authorization = typeof credentials === 'string' ? `Bearer ${credentials}` : credentials.authorization;
+  }
 
   /** No `from` or `to`: a rebuild from the beginning. */
   start(request: { from?: string; to?: string } = {}): Promise<ReplayProgress> {
@@ -25,7 +33,7 @@ export class ReplayClient {
   }
 
   get(id: string): Promise<ReplayProgress> {
-    return this.call('GET', `/${id}`);
+    return this.call('GET', `/${encodeURIComponent(id)}`);
   }
 
   list(): Promise<ReplayProgress[]> {
@@ -33,23 +41,31 @@ export class ReplayClient {
   }
 
   cancel(id: string): Promise<ReplayProgress> {
-    return this.call('DELETE', `/${id}`);
+    return this.call('DELETE', `/${encodeURIComponent(id)}`);
   }
 
-  /** Polls until the replay has ended (done, failed or cancelled), passing each progress to `onProgress`. */
-  async waitUntilFinished(id: string, onProgress: (progress: ReplayProgress) => void = () => undefined, intervalMs = 250): Promise<ReplayProgress> {
+  /**
+   * Polls until the replay has ended (done, failed or cancelled), passing each progress to
+   * `onProgress`; an aborted `signal` ends the polling with an abort error.
+   */
+  async waitUntilFinished(
+    id: string,
+    onProgress: (progress: ReplayProgress) => void = () => undefined,
+    { intervalMs = 250, signal }: { intervalMs?: number; signal?: AbortSignal } = {},
+  ): Promise<ReplayProgress> {
     for (;;) {
+      signal?.throwIfAborted();
       const progress = await this.get(id);
       onProgress(progress);
       if (progress.finishedAt) return progress;
-      await sleep(intervalMs);
+      await sleep(intervalMs, undefined, { signal });
     }
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}/admin/replay${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { ...(this.authorization ? { authorization: this.authorization } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     const answer = await response.json();

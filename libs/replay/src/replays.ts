@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { quoteIdentifier } from '@ensemble/database';
 import { EventTransport } from '@ensemble/event-consumer';
 import { INBOX_MIGRATIONS } from '@ensemble/inbox';
+import { KAFKA_CLIENT } from '@ensemble/kafka';
 import { Replay, REPLAY_SESSION_TIMEOUT_MS, ReplayRequest } from './replay';
 import { ReplayInProgress, ReplayNotFound, SnapshotFailed, TooManySnapshots, WindowNotSupported } from './replay-errors';
 import { REPLAY_OPTIONS, ReplayModuleOptions } from './replay-options';
@@ -33,7 +34,7 @@ export class Replays implements OnApplicationShutdown {
 
   constructor(
     @Inject(REPLAY_OPTIONS) private readonly options: ReplayModuleOptions,
-    private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly dataSource: DataSource,
     private readonly transport: EventTransport,
   ) {

@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SERVICE_NAMES, ServiceName, serviceUrlVariable } from '@ensemble/config';
+import { PROCESS_NAMES, ProcessName, SERVICE_NAMES, serviceUrlVariable } from '@ensemble/config';
 import { ServiceProcess } from './service-process';
 
 /**
  * All five services as real processes on their own ports (31xx, clear of a developer's `npm start`),
- * which a spec can stop, kill and start again one by one. Each is told where the others answer
- * (`<SERVICE>_URL`), as the dashboards' live view needs.
+ * which a spec can stop, kill and start again one by one; the console too, when a spec asks for it.
+ * Each is told where the others answer (`<SERVICE>_URL`), as the console needs.
  */
 export class Choreography {
-  private readonly running = new Map<ServiceName, ServiceProcess>();
+  private readonly running = new Map<ProcessName, ServiceProcess>();
 
   constructor(
     private readonly env: Record<string, string> = {},
@@ -17,31 +17,31 @@ export class Choreography {
     private readonly nodeArgs: string[] = [],
   ) {}
 
-  async start(services: readonly ServiceName[] = SERVICE_NAMES): Promise<this> {
+  async start(services: readonly ProcessName[] = SERVICE_NAMES): Promise<this> {
     await Promise.all(services.map((service) => this.startOne(service)));
     return this;
   }
 
   /** The running service processes, e.g. to sample their memory and CPU. */
-  get processes(): ReadonlyMap<ServiceName, ServiceProcess> {
+  get processes(): ReadonlyMap<ProcessName, ServiceProcess> {
     return this.running;
   }
 
-  url(service: ServiceName): string {
+  url(service: ProcessName): string {
     return `http://127.0.0.1:${this.port(service)}`;
   }
 
-  async startOne(service: ServiceName): Promise<void> {
-    const env = { ...Object.fromEntries(SERVICE_NAMES.map((other) => [serviceUrlVariable(other), this.url(other)])), ...this.env };
+  async startOne(service: ProcessName): Promise<void> {
+    const env = { ...Object.fromEntries(PROCESS_NAMES.map((other) => [serviceUrlVariable(other), this.url(other)])), ...this.env };
     this.running.set(service, await ServiceProcess.start(service, { port: this.port(service), name: `choreography-${service}`, env, nodeArgs: this.nodeArgs }));
   }
 
-  async kill(service: ServiceName): Promise<void> {
+  async kill(service: ProcessName): Promise<void> {
     await this.running.get(service)?.kill();
     this.running.delete(service);
   }
 
-  async stopOne(service: ServiceName): Promise<void> {
+  async stopOne(service: ProcessName): Promise<void> {
     await this.running.get(service)?.stop();
     this.running.delete(service);
   }
@@ -50,8 +50,8 @@ export class Choreography {
     await Promise.all([...this.running.keys()].map((service) => this.stopOne(service)));
   }
 
-  private port(service: ServiceName): number {
-    return this.basePort + SERVICE_NAMES.indexOf(service);
+  private port(service: ProcessName): number {
+    return this.basePort + PROCESS_NAMES.indexOf(service);
   }
 }
 

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ServiceName } from '@ensemble/config';
+import { ProcessName } from '@ensemble/config';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -28,7 +28,7 @@ export class ServiceProcess {
    * it answers at all (for a spec that starts it without one of its dependencies).
    */
   static async start(
-    service: ServiceName,
+    service: ProcessName,
     options: { port: number; name?: string; env?: Record<string, string>; nodeArgs?: string[]; ready?: boolean },
   ): Promise<ServiceProcess> {
     const name = options.name ?? service;

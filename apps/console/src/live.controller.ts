@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Body, Controller, Delete, Get, Header, Headers, MessageEvent, Param, Post, Res, Sse } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, Headers, HttpCode, HttpStatus, MessageEvent, Param, Post, Res, Sse } from '@nestjs/common';
 import { Response } from 'express';
 import { merge, Observable } from 'rxjs';
 import { z } from 'zod';
@@ -10,8 +10,8 @@ import { ZodValidationPipe } from '@ensemble/http';
 import { ChoreographyFeed } from './choreography-feed';
 import { PaymentForwarding } from './payment-forwarding';
 import { PlatformStatus } from './platform-status';
-import { ReplayForwarding } from './replay-forwarding';
 import { ServiceAnswer } from './service-api';
+import { ServiceReplays } from './service-replays';
 
 const replayingService = new ZodValidationPipe(z.enum(CONSUMING_SERVICES as [ServiceName, ...ServiceName[]], { message: `expected one of ${CONSUMING_SERVICES.join(', ')}` }), 'path service');
 
@@ -27,7 +27,7 @@ export class LiveController {
     private readonly feed: ChoreographyFeed,
     private readonly status: PlatformStatus,
     private readonly payments: PaymentForwarding,
-    private readonly replays: ReplayForwarding,
+    private readonly replays: ServiceReplays,
   ) {}
 
   @Get()
@@ -48,24 +48,26 @@ export class LiveController {
     return passOn(await this.payments.post(payment, idempotencyKey ?? randomUUID()), response);
   }
 
+  /** The body as the admin API takes it (`{}`, or `from` and `to`); the service checks it. */
   @Post('live/replays/:service')
-  async startReplay(@Param('service', replayingService) service: ServiceName, @Headers('authorization') authorization: string | undefined, @Body() request: unknown, @Res({ passthrough: true }) response: Response) {
-    return passOn(await this.replays.start(service, authorization, request), response);
+  @HttpCode(HttpStatus.ACCEPTED)
+  startReplay(@Param('service', replayingService) service: ServiceName, @Headers('authorization') authorization: string | undefined, @Body() request: { from?: string; to?: string }) {
+    return this.replays.start(service, authorization, request ?? {});
   }
 
   @Get('live/replays/:service')
-  async listReplays(@Param('service', replayingService) service: ServiceName, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) response: Response) {
-    return passOn(await this.replays.list(service, authorization), response);
+  listReplays(@Param('service', replayingService) service: ServiceName, @Headers('authorization') authorization: string | undefined) {
+    return this.replays.list(service, authorization);
   }
 
   @Get('live/replays/:service/:id')
-  async findReplay(@Param('service', replayingService) service: ServiceName, @Param('id') id: string, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) response: Response) {
-    return passOn(await this.replays.find(service, id, authorization), response);
+  findReplay(@Param('service', replayingService) service: ServiceName, @Param('id') id: string, @Headers('authorization') authorization: string | undefined) {
+    return this.replays.find(service, id, authorization);
   }
 
   @Delete('live/replays/:service/:id')
-  async cancelReplay(@Param('service', replayingService) service: ServiceName, @Param('id') id: string, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) response: Response) {
-    return passOn(await this.replays.cancel(service, id, authorization), response);
+  cancelReplay(@Param('service', replayingService) service: ServiceName, @Param('id') id: string, @Headers('authorization') authorization: string | undefined) {
+    return this.replays.cancel(service, id, authorization);
   }
 
   /** The replay's progress as events (`progress`, then `error` should the service refuse later), until it has ended. */

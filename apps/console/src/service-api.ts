@@ -1,8 +1,9 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { SERVICE_URLS, ServiceName, serviceUrlVariable } from '@ensemble/config';
+import { ProcessName, SERVICE_URLS, ServiceName } from '@ensemble/config';
 import { ApiError } from '@ensemble/http';
+import { ServiceUnreachable } from './service-unreachable';
 
-/** A replay's start prepares its shadow schema before answering: give it time. */
+/** How long a service may take to answer before the page is told it does not answer. */
 const ANSWER_TIMEOUT_MS = 30_000;
 
 export interface ServiceAnswer {
@@ -16,7 +17,7 @@ export interface ServiceAnswer {
  */
 @Injectable()
 export class ServiceApi {
-  constructor(@Inject(SERVICE_URLS) private readonly urls: Record<ServiceName, string>) {}
+  constructor(@Inject(SERVICE_URLS) private readonly urls: Record<ProcessName, string>) {}
 
   async send(service: ServiceName, path: string, request: { method: string; headers?: Record<string, string | undefined>; body?: unknown }): Promise<ServiceAnswer> {
     const headers = Object.entries({ 'content-type': request.body === undefined ? undefined : 'application/json', ...request.headers }).filter(
@@ -31,12 +32,7 @@ export class ServiceApi {
         signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
       });
     } catch (error) {
-      const reason = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
-      throw new ApiError(
-        HttpStatus.BAD_GATEWAY,
-        'service_unreachable',
-        `${service} does not answer at ${this.urls[service]} (${reason}); is it running, and does ${serviceUrlVariable(service)} point at it?`,
-      );
+      throw new ServiceUnreachable(service, this.urls[service], error);
     }
     const text = await response.text();
     try {

@@ -1,15 +1,15 @@
 /**
  * npm run watch — each payment and the consumers' reactions as they happen, on the terminal.
  *
- * A client of the dashboards service's live stream (`GET /live/stream` at DASHBOARDS_URL, by default
- * http://127.0.0.1:3004), so that the terminal and the live page show one observation of the
+ * A client of the console's live stream (`GET /live/stream` at CONSOLE_URL, by default
+ * http://127.0.0.1:3005), so that the terminal and the live page show one observation of the
  * choreography. Times are milliseconds since the payment's POST through the live page, or since the
  * payment was completed for payments posted elsewhere.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadServiceUrls } from '@ensemble/config';
-import type { FeedState } from '../src/live/choreography-feed';
-import type { PaymentRowView, ReactingService } from '../src/live/payment-timeline';
+import type { FeedState } from '../src/choreography-feed';
+import type { PaymentRowView, ReactingService } from '../src/payment-timeline';
 
 const REACTING: ReactingService[] = ['invoice', 'crm', 'shipping', 'dashboards'];
 const RECONNECT_MS = 2_000;
@@ -90,20 +90,20 @@ async function follow(url: string): Promise<void> {
     if (event === 'feed') {
       const feed = JSON.parse(data) as FeedState;
       if (feed.state === 'live') print(`watching ${feed.topics.join(', ')} and the crm and dashboards groups, through ${url} (Ctrl-C stops)`);
-      else print(`the dashboards service's feed is ${feed.state}${feed.error ? `: ${feed.error}` : ''}`);
+      else print(`the console's feed is ${feed.state}${feed.error ? `: ${feed.error}` : ''}`);
     }
   }
   throw new Error('the stream ended');
 }
 
 async function main(): Promise<void> {
-  const url = loadServiceUrls().dashboards;
+  const url = loadServiceUrls().console;
   for (;;) {
     try {
       await follow(url);
     } catch (error) {
       const problem = `${(error as { cause?: Error }).cause?.message ?? (error as Error).message}`;
-      if (problem !== lastProblem) print(`no live stream from ${url} (${problem}); start the platform with npm start, or set DASHBOARDS_URL. Retrying…`);
+      if (problem !== lastProblem) print(`no live stream from ${url} (${problem}); start the platform with npm start, or set CONSOLE_URL. Retrying…`);
       lastProblem = problem;
     }
     await sleep(RECONNECT_MS);

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, MessageEvent, OnModuleDestroy } from '@nestjs/common';
-import { Admin, Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { concat, defer, Observable, of, Subject } from 'rxjs';
-import { CONSUMING_SERVICES, PLATFORM_CONFIG, PlatformConfig, PRODUCING_SERVICES, SERVICE_URLS, ServiceName } from '@ensemble/config';
+import { CONSUMING_SERVICES, ProcessName, PRODUCING_SERVICES, SERVICE_URLS, ServiceName } from '@ensemble/config';
 import { failureTopics } from '@ensemble/event-consumer';
-import { loadEventCatalogue } from '@ensemble/events';
-import { consumerGroupLag, createKafka } from '@ensemble/kafka';
+import { EventCatalogue } from '@ensemble/events';
+import { consumerGroupLag, KAFKA_CLIENT } from '@ensemble/kafka';
 
 const SAMPLE_INTERVAL_MS = 1_000;
 /** Samples kept for the throughput chart of a page that connects: two minutes. */
@@ -51,8 +51,7 @@ interface Counts {
 @Injectable()
 export class PlatformStatus implements OnModuleDestroy {
   private readonly logger = new Logger('live-status');
-  private readonly kafka: Kafka;
-  private readonly paymentsTopic = loadEventCatalogue().get('PaymentCompleted').topic;
+  private readonly paymentsTopic: string;
   private readonly messages = new Subject<MessageEvent>();
   private readonly stopped = new AbortController();
   private readonly history: PlatformSample[] = [];
@@ -61,10 +60,11 @@ export class PlatformStatus implements OnModuleDestroy {
   private previous?: Counts;
 
   constructor(
-    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
-    @Inject(SERVICE_URLS) private readonly serviceUrls: Record<ServiceName, string>,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    catalogue: EventCatalogue,
+    @Inject(SERVICE_URLS) private readonly serviceUrls: Record<ProcessName, string>,
   ) {
-    this.kafka = createKafka(config, 'dashboards-live-status');
+    this.paymentsTopic = catalogue.get('PaymentCompleted').topic;
   }
 
   /** The samples of the last two minutes, then each new one; starts sampling on first use. */
@@ -117,7 +117,7 @@ export class PlatformStatus implements OnModuleDestroy {
       this.previous && before !== undefined ? Math.max(0, Math.round(((now - before) * 1_000) / (counts.at - this.previous.at))) : 0;
     const groups = await Promise.all(
       CONSUMING_SERVICES.map(async (service): Promise<ConsumerGroupStatus> => {
-        const partitions = await consumerGroupLag(admin, service, ends);
+        const partitions = await consumerGroupLag(admin, service, { topicEnds: ends });
         const group = described.find((candidate) => candidate.groupId === service);
         counts.committed.set(service, sum(partitions, ({ committed }) => committed));
         return {

@@ -1,22 +1,22 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createKafka } from '@ensemble/kafka';
-import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig, PROCESS_NAMES } from '@ensemble/config';
 import { Choreography, eventually, waitUntilCaughtUp } from '@ensemble/testing';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = join(__dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 describe('npm run demo and npm run watch', () => {
-  const choreography = new Choreography({}, 3205);
+  const choreography = new Choreography({}, 3210);
   let watch: ChildProcess;
   let output = '';
 
   beforeAll(async () => {
-    await choreography.start();
+    await choreography.start(PROCESS_NAMES);
     await waitUntilCaughtUp(createKafka(loadPlatformConfig(), 'demo-spec'), CONSUMING_SERVICES);
-    // watch follows the dashboards service's live stream, which reads the topics from when it was first watched.
-    watch = spawn(TSX, [join(ROOT, 'apps', 'dashboards', 'cli', 'watch.ts')], { cwd: ROOT, env: { ...process.env, DASHBOARDS_URL: choreography.url('dashboards') } });
+    // watch follows the console's live stream, which reads the topics from when it was first watched.
+    watch = spawn(TSX, [join(ROOT, 'apps', 'console', 'cli', 'watch.ts')], { cwd: ROOT, env: { ...process.env, CONSOLE_URL: choreography.url('console') } });
     watch.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await eventually(async () => (output.includes('watching') ? true : undefined), 'watch to start');
   }, 240_000);

@@ -2,29 +2,28 @@
  * npm run docs:screenshot — docs/live-view.png: the live view of a running platform (`npm start`)
  * after a few dozen payments, as the README shows it.
  *
- * Opens DASHBOARDS_URL (http://127.0.0.1:3004) in Debian's headless chromium, posts payments at a
+ * Opens CONSOLE_URL (http://127.0.0.1:3005) in Debian's headless chromium, posts payments at a
  * steady pace with `npm run demo` against PAYMENTS_URL (http://127.0.0.1:3000), waits until every
  * row is complete, and saves the page.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { DEFAULT_HTTP_PORTS } from '@ensemble/config';
-import { CHROMIUM_PATH } from '../../../infra/src/chromium';
+import { loadServiceUrls } from '@ensemble/config';
+import { CHROMIUM_PATH } from '../infra/src/chromium';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = join(__dirname, '..');
 const FILE = join(ROOT, 'docs', 'live-view.png');
-const dashboards = process.env.DASHBOARDS_URL ?? `http://127.0.0.1:${DEFAULT_HTTP_PORTS.dashboards}`;
-const payments = process.env.PAYMENTS_URL ?? `http://127.0.0.1:${DEFAULT_HTTP_PORTS.payments}`;
 
 async function main(): Promise<void> {
+  const urls = loadServiceUrls();
   // Root cannot run chromium's sandbox; the page is our own.
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1500, height: 1150 } });
-    await page.goto(dashboards);
+    await page.goto(urls.console);
     await page.locator('#feed[data-state="live"]').waitFor({ timeout: 30_000 });
-    const demo = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'apps', 'payments', 'cli', 'demo.ts'), '--rate', '4', '--duration', '12', '--url', payments], {
+    const demo = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'apps', 'payments', 'cli', 'demo.ts'), '--rate', '4', '--duration', '12', '--url', urls.payments], {
       cwd: ROOT,
       stdio: 'inherit',
     });

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
-import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig, PROCESS_NAMES } from '@ensemble/config';
 import { createKafka } from '@ensemble/kafka';
 import { Choreography, eventually, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
-import { CHROMIUM_PATH } from '../../../infra/src/chromium';
+import { CHROMIUM_PATH } from '../infra/src/chromium';
 
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
 const REACTIONS = ['invoice', 'crm', 'shipping', 'dashboards'];
@@ -18,7 +18,7 @@ async function getJson(url: string): Promise<any> {
   return (await fetch(url)).json();
 }
 
-describe('the live view at GET / shows every consumer react, in headless chromium', () => {
+describe("the console's live view at GET / shows every consumer react, in headless chromium", () => {
   const choreography = new Choreography({ ADMIN_TOKEN }, 3200);
   const run = randomUUID().slice(0, 8);
   const specStartedAt = new Date();
@@ -48,14 +48,14 @@ describe('the live view at GET / shows every consumer react, in headless chromiu
   }
 
   beforeAll(async () => {
-    await choreography.start();
+    await choreography.start(PROCESS_NAMES);
     // Earlier specs may have left a backlog; the lags on the page are read from here.
     await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);
     // Root cannot run chromium's sandbox (CI and these machines run as root); the page is our own.
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1500, height: 1150 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(choreography.url('dashboards'));
+    await page.goto(choreography.url('console'));
     await page.locator('#feed[data-state="live"]').waitFor({ timeout: 30_000 });
     await group('shipping').waitFor();
   }, 240_000);

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, MessageEvent, OnModuleDestroy } from '@nestjs/common';
-import { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { concat, defer, Observable, of, Subject } from 'rxjs';
-import { PLATFORM_CONFIG, PlatformConfig, SERVICE_URLS, ServiceName } from '@ensemble/config';
+import { ProcessName, SERVICE_URLS } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
-import { EnsembleEvent, InvoiceIssued, loadEventCatalogue, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
+import { EnsembleEvent, EventCatalogue, InvoiceIssued, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
+import { committedOffsets, KAFKA_CLIENT } from '@ensemble/kafka';
 import { backoffDelay } from '@ensemble/retry';
 import { PaymentSummary, PaymentTimeline, ReactingService, Reaction } from './payment-timeline';
 
@@ -26,14 +26,12 @@ export type FeedState = { state: 'idle' | 'connecting' | 'live'; since: number; 
  * What the live view knows of the choreography: reads the event topics from their ends, as of the
  * feed's start, in a throwaway consumer group of its own that commits nothing; notices CRM's and
  * dashboards' reactions as their consumer groups commit past a payment's record, and asks CRM for
- * the customer's lifetime value. Starts when the first viewer connects, so that a dashboards
- * service nobody watches spends nothing on it; a slow or absent Kafka only delays the feed.
+ * the customer's lifetime value. Starts when the first viewer connects, so that a console nobody
+ * watches spends nothing on it; a slow or absent Kafka only delays the feed.
  */
 @Injectable()
 export class ChoreographyFeed implements OnModuleDestroy {
   private readonly logger = new Logger('live-feed');
-  private readonly kafka: Kafka;
-  private readonly codec: EventCodec;
   private readonly topics: { payments: string; invoices: string; shipments: string };
   private readonly timeline = new PaymentTimeline(RETAINED_PAYMENTS);
   private readonly messages = new Subject<MessageEvent>();
@@ -47,12 +45,11 @@ export class ChoreographyFeed implements OnModuleDestroy {
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
-    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
-    @Inject(SERVICE_URLS) private readonly serviceUrls: Record<ServiceName, string>,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly codec: EventCodec,
+    catalogue: EventCatalogue,
+    @Inject(SERVICE_URLS) private readonly serviceUrls: Record<ProcessName, string>,
   ) {
-    const catalogue = loadEventCatalogue();
-    this.kafka = createKafka(config, 'dashboards-live');
-    this.codec = EventCodec.forRegistry(config.schemaRegistry.url, catalogue);
     this.topics = {
       payments: catalogue.get('PaymentCompleted').topic,
       invoices: catalogue.get('InvoiceIssued').topic,
@@ -120,7 +117,7 @@ export class ChoreographyFeed implements OnModuleDestroy {
     const topics = Object.values(this.topics);
     // The ends as of now, sought once the group is assigned: what is published while it joins is not missed.
     const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await this.admin!.fetchTopicOffsets(topic) })));
-    const consumer = (this.consumer = this.kafka.consumer({ groupId: `dashboards-live-${randomUUID()}`, maxWaitTimeInMs: 100 }));
+    const consumer = (this.consumer = this.kafka.consumer({ groupId: `console-feed-${randomUUID()}`, maxWaitTimeInMs: 100 }));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.stopped.signal.aborted) return;
       this.logger.warn(`the feed's consumer stopped (${payload.error.message}); reconnecting`);
@@ -171,11 +168,11 @@ export class ChoreographyFeed implements OnModuleDestroy {
         REACTING_BY_COMMIT.map(async (service) => {
           const awaiting = this.timeline.awaiting(service).filter(({ payment }) => service !== 'crm' || !this.askingCrm.has(payment.paymentId));
           if (awaiting.length === 0) return;
-          const [committed] = await admin.fetchOffsets({ groupId: service, topics: [this.topics.payments] });
+          const committed = await committedOffsets(admin, service, [this.topics.payments]);
           const at = Date.now();
           for (const { payment, record } of awaiting) {
-            const position = committed.partitions.find((entry) => entry.partition === record.partition)?.offset ?? '-1';
-            if (BigInt(position) <= BigInt(record.offset)) continue;
+            const position = committed.find((entry) => entry.partition === record.partition)?.committed;
+            if (position === undefined || position <= Number(record.offset)) continue;
             if (service === 'crm') void this.askCrmForLifetimeValue(payment, at);
             else this.timeline.reacted(payment.paymentId, service, {}, at);
           }

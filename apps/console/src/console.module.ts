@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { loadServiceUrls, SERVICE_URLS } from '@ensemble/config';
+import { PlatformModule } from '@ensemble/platform';
+import { ChoreographyFeed } from './choreography-feed';
+import { HealthController } from './health.controller';
+import { LiveController } from './live.controller';
+import { PaymentForwarding } from './payment-forwarding';
+import { PlatformStatus } from './platform-status';
+import { ServiceApi } from './service-api';
+import { ServiceReplays } from './service-replays';
+
+/**
+ * The operator's console: the live view of the choreography at `GET /`, its event stream, and the
+ * services it reaches on the page's behalf. Unlike the services it has no database and reacts to
+ * no event: it reads Kafka's topics and offsets and calls the services over HTTP.
+ */
+@Module({
+  imports: [PlatformModule.forRoot({ clientId: 'console' })],
+  controllers: [LiveController, HealthController],
+  providers: [{ provide: SERVICE_URLS, useFactory: () => loadServiceUrls() }, ServiceApi, ChoreographyFeed, PlatformStatus, PaymentForwarding, ServiceReplays],
+})
+export class ConsoleModule {}

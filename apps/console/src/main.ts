@@ -1,0 +1,4 @@
+import { startHttpService } from '@ensemble/http';
+import { ConsoleModule } from './console.module';
+
+void startHttpService('console', ConsoleModule);
