@@ -17,8 +17,14 @@ export default async function globalSetup(): Promise<void> {
   const environment = spawnSync(tsx, [testStackCli, 'env'], { cwd: root, encoding: 'utf8' });
   if (environment.status !== 0) throw new Error(`reading the test stack's variables failed:\n${environment.stderr}`);
   Object.assign(process.env, JSON.parse(environment.stdout));
+  (globalThis as TestStackMarker).testStackStarted = true;
   await Promise.all([run('starting the test stack', tsx, [testStackCli, 'up']), run('building the services', 'npm', ['run', '--silent', 'build'])]);
   ensureChromium();
+}
+
+/** Set by the setup for the teardown, which Jest runs in the same process, also when the setup is switched off. */
+export interface TestStackMarker {
+  testStackStarted?: boolean;
 }
 
 export function run(what: string, command: string, args: string[]): Promise<void> {
