@@ -2,12 +2,15 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
 import { loadEventCatalogue } from '@ensemble/events';
+import { MetricsModule } from '@ensemble/metrics';
 import { loadConsumerSettings } from './consumer-settings';
 import { EventTransport } from './event-transport';
+import { EventTransportInstrumentation } from './event-transport-instrumentation';
 
 /**
  * The service's {@link EventTransport} as a provider: started by `startConsumingService`, and
- * available to what else drives the same handlers (a replay).
+ * available to what else drives the same handlers (a replay); what it reports becomes logs and
+ * metrics through {@link EventTransportInstrumentation}.
  */
 @Module({})
 export class EventConsumerModule {
@@ -15,6 +18,7 @@ export class EventConsumerModule {
     return {
       module: EventConsumerModule,
       global: true,
+      imports: [MetricsModule],
       providers: [
         {
           provide: EventTransport,
@@ -22,6 +26,7 @@ export class EventConsumerModule {
           useFactory: (config: PlatformConfig, dataSource: DataSource) =>
             new EventTransport({ service, config, catalogue: loadEventCatalogue(), dataSource, settings: loadConsumerSettings() }),
         },
+        EventTransportInstrumentation,
       ],
       exports: [EventTransport],
     };
