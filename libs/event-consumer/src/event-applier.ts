@@ -93,6 +93,7 @@ export class EventApplier extends EventEmitter<EventApplierEvents> {
       );
     } catch (error) {
       failure = classifyFailure(error);
+      if (failure.kind === 'outage' && control.stopping()) throw error;
     }
     if (records.length === 1) return [{ record: records[0], failure: { ...failure, kind: failure.kind === 'outage' ? 'retriable' : failure.kind } }];
     // Isolate the failing records so that the others in the chunk are not held back by them.
