@@ -10,8 +10,8 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_HTTP_PORTS, PROCESS_NAMES, ProcessName } from '@ensemble/config';
+import { EnsembleError, pollUntil } from '@ensemble/retry';
 import { localAdminToken } from './src/admin-token';
 import { REPOSITORY_ROOT } from './src/infra-config';
 
@@ -71,16 +71,14 @@ function startService(service: ProcessName): void {
 }
 
 async function waitUntilHealthy(service: ProcessName): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && !stopping) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}/health`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(250);
-  }
-  throw new Error(`${service} did not become healthy; see ${join(LOG_DIR, `${service}.log`)}`);
+  const healthy = async () => {
+    if (stopping) throw new EnsembleError('stopping', { retriable: false });
+    // A refused connection (not listening yet) is retriable: polled again.
+    return (await fetch(`http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}/health`)).ok;
+  };
+  await pollUntil(healthy, { intervalMs: 250, timeoutMs: 60_000, description: `${service} to answer /health` }).catch((error: Error) => {
+    throw new Error(`${service} did not become healthy (${error.message}); see ${join(LOG_DIR, `${service}.log`)}`);
+  });
 }
 
 async function stopAll(exitCode: number): Promise<never> {

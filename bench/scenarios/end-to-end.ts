@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { CONSUMING_SERVICES, PlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { createOrderedProducer } from '@ensemble/kafka';
+import { pollUntil } from '@ensemble/retry';
 import { Choreography, paymentCompletedEvent, postJson, waitUntilCaughtUp } from '@ensemble/testing';
 import { startNaiveDualWrite, NAIVE_TOPIC } from '../baselines/naive-dual-write';
 import { processUsage, resetPeakRss } from '../machine';
@@ -93,7 +94,7 @@ export async function measureBareRoundTrip(kafka: Kafka, codec: EventCodec, rate
     sentAt.set(String(index), performance.now());
     await producer.send({ topic, acks: -1, messages: [{ key: String(index), value }] });
   });
-  while (latencies.length < rate * seconds) await new Promise((resolve) => setTimeout(resolve, 20));
+  await pollUntil(() => latencies.length >= rate * seconds, { intervalMs: 20, description: 'every record to be received' });
   await producer.disconnect();
   await consumer.disconnect();
   await admin.deleteTopics({ topics: [topic] });
@@ -124,7 +125,7 @@ export async function measureNaiveDualWrite(config: PlatformConfig, kafka: Kafka
     sentAt.set(id, performance.now());
     await postJson(`${naive.url}/payments`, { id, amountMinor: 1_000 + index, currency: 'EUR' });
   });
-  while (receivedAt.size < sentAt.size) await new Promise((resolve) => setTimeout(resolve, 20));
+  await pollUntil(() => receivedAt.size >= sentAt.size, { intervalMs: 20, description: 'every payment to reach the handler' });
   await consumer.disconnect();
   await naive.stop();
   return latencyOf([...sentAt].map(([id, at]) => receivedAt.get(id)! - at));

@@ -6,6 +6,7 @@ import { PlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { createOrderedProducer } from '@ensemble/kafka';
 import { DEFAULT_RELAY_OPTIONS, measureOutboxBacklog, OUTBOX_MIGRATIONS, OutboxRelay } from '@ensemble/outbox';
+import { pollUntil } from '@ensemble/retry';
 import { createScratchDatabase, paymentCompletedEvent } from '@ensemble/testing';
 import { loadInfraConfig } from '../../infra/src/infra-config';
 import { kafkaToolsClasspath } from '../../infra/src/kafka-broker';
@@ -50,7 +51,7 @@ export async function measureRelay(config: PlatformConfig, kafka: Kafka, codec: 
     const relay = new OutboxRelay({ ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize }, relayProducer, codec);
     const relayStarted = performance.now();
     await relay.start();
-    while ((await measureOutboxBacklog(db)).pending > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await pollUntil(async () => (await measureOutboxBacklog(db)).pending === 0, { intervalMs: 20, description: 'the relay to drain the outbox' });
     const relaySeconds = (performance.now() - relayStarted) / 1_000;
     await relay.stop();
 

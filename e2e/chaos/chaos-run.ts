@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { CONSUMING_SERVICES, loadPlatformConfig, PlatformConfig, SERVICE_NAMES, ServiceName } from '@ensemble/config';
 import { failureTopics } from '@ensemble/event-consumer';
 import { createKafka, headersAsStrings, readToEnd } from '@ensemble/kafka';
+import { retry } from '@ensemble/retry';
 import { Choreography, eventually, paymentBody, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
 
 export interface ChaosOptions {
@@ -60,17 +61,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         await sleep(Math.max(0, started + (index * 1_000) / options.rate - Date.now()));
         const body = { ...paymentBody(index), customerId: `chaos-${run}-${index % 20}` };
         const key = `chaos-${run}-${index}`;
-        const deadline = Date.now() + POST_PATIENCE_MS;
-        for (let attempt = 0; Date.now() < deadline; attempt++) {
-          if (attempt > 0) postRetries++;
+        // A payment that payments has not accepted within the patience is left out of the run, and counted as never accepted.
+        const patience = AbortSignal.timeout(POST_PATIENCE_MS);
+        const posting = async (attempt: number, bail: (error: unknown) => never) => {
+          if (attempt > 1) postRetries++;
           const response = await postPayment(choreography.url('payments'), body, key).catch(() => undefined);
           if (response?.status === 201) {
             accepted.set(response.body.id, { customerId: body.customerId, amountMinor: body.amountMinor, currency: body.currency });
             return;
           }
-          if (response && response.status < 500) throw new Error(`POST ${key} was refused with ${response.status}: ${JSON.stringify(response.body)}`);
-          await sleep(Math.min(2_000, 100 * 2 ** attempt));
-        }
+          if (response && response.status < 500) bail(new Error(`POST ${key} was refused with ${response.status}: ${JSON.stringify(response.body)}`));
+          throw new Error(`POST ${key} got ${response ? response.status : 'no answer'}`);
+        };
+        await retry(posting, { initialMs: 100, maxMs: 2_000, signal: patience }).catch((error: unknown) => {
+          if (error !== patience.reason) throw error;
+        });
       }),
     );
     const faults = (async () => {

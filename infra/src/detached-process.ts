@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil, WaitTimedOut } from '@ensemble/retry';
 
 /**
  * A server process that outlives the command that started it: its own process group, output to a
@@ -59,10 +59,12 @@ export async function stopDetached(process: DetachedProcess, graceMs = 30_000): 
   rmSync(process.pidFile, { force: true });
   if (pid === undefined) return false;
   signalGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
-  while (isAlive(pid)) await sleep(50);
+  const exited = () => !isAlive(pid);
+  await pollUntil(exited, { intervalMs: 100, timeoutMs: graceMs, description: `${process.name} to stop after SIGTERM` }).catch((error: unknown) => {
+    if (!(error instanceof WaitTimedOut)) throw error;
+    signalGroup(pid, 'SIGKILL');
+  });
+  await pollUntil(exited, { intervalMs: 50, description: `${process.name} to stop after SIGKILL` });
   return true;
 }
 

@@ -32,18 +32,17 @@ export async function ensureRunning(server: LocalServer, progress: Progress): Pr
   } else {
     progress(server.name, 'our process is up but not answering yet; waiting for it');
   }
-  const answered = await waitUntil(() => server.isAnswering(), {
+  const answeredWhileRunning = async () => {
+    if (await server.isAnswering()) return true;
+    if (runningPid(server.process) === undefined) {
+      throw new InfraError(server.name, `the process exited while starting. Last lines of its log:\n${tailOfLog(server.process.logFile)}`, server.process.logFile);
+    }
+    return false;
+  };
+  const answered = await waitUntil(answeredWhileRunning, {
+    description: `${server.endpoint} to answer`,
     timeoutMs: server.startTimeoutMs,
     onStillWaiting: (seconds) => progress(server.name, `waiting for ${server.endpoint} to answer… ${seconds}s`),
-    assertStillPossible: () => {
-      if (runningPid(server.process) === undefined) {
-        throw new InfraError(
-          server.name,
-          `the process exited while starting. Last lines of its log:\n${tailOfLog(server.process.logFile)}`,
-          server.process.logFile,
-        );
-      }
-    },
   });
   if (!answered) {
     throw new InfraError(

@@ -32,6 +32,7 @@ export class LocalPostgres {
     startLocalClusters();
     writeFileSync(this.startedMarker, new Date().toISOString());
     const answered = await waitUntil(() => answers(serverUrl), {
+      description: 'PostgreSQL to answer',
       timeoutMs: 30_000,
       onStillWaiting: (seconds) => progress(NAME, `waiting for PostgreSQL… ${seconds}s`),
     });

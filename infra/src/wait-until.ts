@@ -1,26 +1,34 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil, WaitTimedOut } from '@ensemble/retry';
 
 export interface WaitOptions {
+  /** What is awaited, e.g. "PostgreSQL to answer". */
+  description: string;
   timeoutMs: number;
   intervalMs?: number;
   /** Called about every five seconds while waiting, with the seconds waited so far. */
   onStillWaiting?: (seconds: number) => void;
-  /** Throws to stop waiting at once, e.g. when the process being waited for has died. */
-  assertStillPossible?: () => void;
 }
 
-/** Polls `check` until it answers true; false when the time runs out. */
+/**
+ * {@link pollUntil} as `infra:up` waits for a server: saying every five seconds that it still
+ * waits, and answering false when the time runs out. `check` throws a non-retriable error (an
+ * InfraError) to stop at once, e.g. when the process being waited for has died.
+ */
 export async function waitUntil(check: () => Promise<boolean>, options: WaitOptions): Promise<boolean> {
   const started = Date.now();
   let lastReport = started;
-  while (Date.now() - started < options.timeoutMs) {
+  const checkAndReport = async () => {
     if (await check()) return true;
-    options.assertStillPossible?.();
     if (Date.now() - lastReport >= 5_000) {
       lastReport = Date.now();
       options.onStillWaiting?.(Math.round((lastReport - started) / 1000));
     }
-    await sleep(options.intervalMs ?? 250);
+    return false;
+  };
+  try {
+    return await pollUntil(checkAndReport, { description: options.description, timeoutMs: options.timeoutMs, intervalMs: options.intervalMs ?? 250 });
+  } catch (error) {
+    if (error instanceof WaitTimedOut) return false;
+    throw error;
   }
-  return check();
 }

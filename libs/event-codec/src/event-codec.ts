@@ -1,6 +1,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { Type } from 'avsc';
 import { EnsembleEvent, EventCatalogue, EventType, EventTypes } from '@ensemble/events';
+import { EnsembleError } from '@ensemble/retry';
 import { AvroBoundsError, decodeAvroBody } from './bounded-avro';
 import { EVENT_COMPATIBILITY } from './schema-compatibility';
 import { UndecodableRecordError } from './undecodable-record-error';
@@ -189,17 +190,14 @@ function fieldName(path: string[]): string {
 }
 
 /** An event that its schema cannot hold: writing it would stop whatever publishes it. No retry helps. */
-export class EventNotEncodableError extends Error {
-  readonly retriable = false;
-
+export class EventNotEncodableError extends EnsembleError {
   constructor(
     readonly eventType: string,
     /** The fields the schema refused, e.g. `amountMinor` or `items[0].quantity`. */
     readonly fields: string[],
     message = `${eventType} does not match its schema at ${fields.join(', ')}`,
   ) {
-    super(message);
-    this.name = 'EventNotEncodableError';
+    super(message, { retriable: false });
   }
 }
 

@@ -1,3 +1,5 @@
+import { EnsembleError } from '@ensemble/retry';
+
 /** Why a record can never be decoded, as its dead letter's `ensemble-error-reason` says. */
 export type UndecodableReason =
   | 'oversized-record'
@@ -14,12 +16,11 @@ export type UndecodableReason =
  * the schema they name, or carry an event the catalogue does not place on the topic. Consumers
  * dead-letter it at once.
  */
-export class UndecodableRecordError extends Error {
+export class UndecodableRecordError extends EnsembleError {
   constructor(
     readonly reason: UndecodableReason,
     message: string,
   ) {
-    super(message);
-    this.name = 'UndecodableRecordError';
+    super(message, { retriable: false });
   }
 }

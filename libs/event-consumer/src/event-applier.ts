@@ -1,11 +1,11 @@
 import { hash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { EventEmitter } from 'node:events';
 import { DataSource } from 'typeorm';
 import { quoteIdentifier } from '@ensemble/database';
 import { isCanonicalUuid } from '@ensemble/event-codec';
 import { EnsembleEvent } from '@ensemble/events';
 import { DeliveredEvent, recordProcessed } from '@ensemble/inbox';
-import { backoffDelay } from '@ensemble/retry';
+import { retry } from '@ensemble/retry';
 import { Delivery, EventContext, TransactionBuffer } from './event-context';
 import { classifyFailure, Failure, NonRetriableError } from './failure';
 import { rebuildPattern } from './rebuild-from';
@@ -44,6 +44,14 @@ export interface ApplyControl {
   stopping(): boolean;
 }
 
+/** What the core reports, for logs and metrics; the core itself never logs. */
+export interface EventApplierEvents {
+  /** A transaction committed: its records (conflicting duplicates left out, they fail instead) and how long it took. */
+  committed: [{ target: ApplyTarget; records: DeliveredRecord[]; durationMs: number }];
+  /** The database did not answer: the core waits for it, and tries the same records again without spending an attempt. */
+  databaseUnavailable: [{ error: Error; attempt: number; retryInMs: number }];
+}
+
 /**
  * The consumer core: applies records in transactions (inbox, handlers, buffers) with one failure
  * policy, for live consumption and replay alike.
@@ -56,27 +64,36 @@ export interface ApplyControl {
  * - An event for a fact applied before under another event id has no effect; if its content
  *   differs from what was applied, it fails as `conflicting-duplicate`.
  */
-export class EventApplier {
+export class EventApplier extends EventEmitter<EventApplierEvents> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly dispatch: Dispatch,
     private readonly attempts: number,
-  ) {}
+  ) {
+    super();
+  }
 
   async apply<R extends DeliveredRecord>(records: R[], target: ApplyTarget, control: ApplyControl): Promise<RecordFailure<R>[]> {
     if (records.length === 0) return [];
     let failure: Failure;
-    for (let attempt = 1; ; ) {
-      try {
-        return await this.applyInTransaction(records, target);
-      } catch (error) {
-        failure = classifyFailure(error);
-        // A database that was down is waited for without counting; one that answers at once was not the cause.
-        if (failure.kind === 'outage' && (await this.waitForDatabase(error, control))) continue;
-        if (failure.kind === 'permanent' || attempt >= this.attempts) break;
-        await sleep(backoffDelay(attempt++, { initialMs: 100, maxMs: 2_000 }));
-        await control.heartbeat();
-      }
+    try {
+      return await retry(
+        async (attempt, bail) => {
+          if (attempt > 1) await control.heartbeat();
+          try {
+            return await this.outlastOutages(() => this.applyInTransaction(records, target), control);
+          } catch (error) {
+            const { kind } = classifyFailure(error);
+            // An outage given up because the caller stops leaves the records uncommitted, to be delivered again.
+            if (kind === 'permanent' || (kind === 'outage' && control.stopping())) bail(error);
+            throw error;
+          }
+        },
+        { attempts: this.attempts, initialMs: 100, maxMs: 2_000 },
+      );
+    } catch (error) {
+      failure = classifyFailure(error);
+      if (failure.kind === 'outage' && control.stopping()) throw error;
     }
     if (records.length === 1) return [{ record: records[0], failure: { ...failure, kind: failure.kind === 'outage' ? 'retriable' : failure.kind } }];
     // Isolate the failing records so that the others in the chunk are not held back by them.
@@ -90,9 +107,10 @@ export class EventApplier {
    * the handlers' buffers. A rebuild records the cause of each announcement, the event the live
    * handler answered, so that the rebuilt inbox matches the live one.
    */
-  private applyInTransaction<R extends DeliveredRecord>(records: R[], target: ApplyTarget): Promise<RecordFailure<R>[]> {
+  private async applyInTransaction<R extends DeliveredRecord>(records: R[], target: ApplyTarget): Promise<RecordFailure<R>[]> {
     const processedId = (event: EnsembleEvent) => (target.rebuild ? causeOf(event) : event.envelope.eventId);
-    return this.dataSource.transaction(async (manager) => {
+    const started = performance.now();
+    const failures = await this.dataSource.transaction(async (manager) => {
       if (target.schema) await manager.query(`SET LOCAL search_path TO ${quoteIdentifier(target.schema)}`);
       const { fresh, conflicting } = await recordProcessed(
         manager,
@@ -124,20 +142,49 @@ export class EventApplier {
           },
         }));
     });
+    const conflicting = new Set<DeliveredRecord>(failures.map(({ record }) => record));
+    this.emit('committed', { target, records: conflicting.size > 0 ? records.filter((record) => !conflicting.has(record)) : records, durationMs: performance.now() - started });
+    return failures;
+  }
+
+  /**
+   * Runs `transaction`, and again at once each time it failed because the database was down and
+   * has come back: an outage blames no record and spends none of its attempts. A database that
+   * answers at once was not the cause: the failure is the transaction's.
+   */
+  private outlastOutages<T>(transaction: () => Promise<T>, control: ApplyControl): Promise<T> {
+    return retry(
+      async (_attempt, bail) => {
+        try {
+          return await transaction();
+        } catch (error) {
+          if (classifyFailure(error).kind !== 'outage' || !(await this.waitForDatabase(error, control).catch(bail))) bail(error);
+          throw error;
+        }
+      },
+      { initialMs: 0, maxMs: 0 },
+    );
   }
 
   /** Waits until the database answers; false if it answered at once, so that the failure was not an outage after all. */
-  private async waitForDatabase(cause: unknown, control: ApplyControl): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.dataSource.query('SELECT 1');
-        return attempt > 1;
-      } catch {
-        if (control.stopping()) throw cause;
-        await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5_000 }));
-        await control.heartbeat();
-      }
-    }
+  private waitForDatabase(cause: unknown, control: ApplyControl): Promise<boolean> {
+    return retry(
+      async (attempt, bail) => {
+        if (attempt > 1) await control.heartbeat();
+        try {
+          await this.dataSource.query('SELECT 1');
+          return attempt > 1;
+        } catch (error) {
+          if (control.stopping()) bail(cause);
+          throw error;
+        }
+      },
+      {
+        initialMs: 200,
+        maxMs: 5_000,
+        onRetry: (error, { attempt, delayMs }) => this.emit('databaseUnavailable', { error: error as Error, attempt, retryInMs: delayMs }),
+      },
+    );
   }
 }
 

@@ -5,12 +5,15 @@ import { PLATFORM_CONFIG, PlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EventCatalogue } from '@ensemble/events';
 import { KAFKA_CLIENT } from '@ensemble/kafka';
+import { MetricsModule } from '@ensemble/metrics';
 import { EventTransport } from './event-transport';
+import { EventTransportInstrumentation } from './event-transport-instrumentation';
 
 /**
  * The service's {@link EventTransport} as a provider: started by `startConsumingService`, and
  * available to what else drives the same handlers (a replay). Its clients come from the
- * `PlatformModule`, its settings from the configuration parsed at start-up.
+ * `PlatformModule`, its settings from the configuration parsed at start-up; what it reports becomes
+ * logs and metrics through {@link EventTransportInstrumentation}.
  */
 @Module({})
 export class EventConsumerModule {
@@ -18,6 +21,7 @@ export class EventConsumerModule {
     return {
       module: EventConsumerModule,
       global: true,
+      imports: [MetricsModule],
       providers: [
         {
           provide: EventTransport,
@@ -25,6 +29,7 @@ export class EventConsumerModule {
           useFactory: (config: PlatformConfig, catalogue: EventCatalogue, codec: EventCodec, kafka: Kafka, dataSource: DataSource) =>
             new EventTransport({ service, catalogue, codec, kafka, dataSource, settings: config.consumer }),
         },
+        EventTransportInstrumentation,
       ],
       exports: [EventTransport],
     };

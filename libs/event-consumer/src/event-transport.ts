@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { EventEmitter } from 'node:events';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
@@ -7,8 +7,8 @@ import { ConsumerSettings, RETRY_ROUNDS, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue } from '@ensemble/events';
 import { createOrderedProducer, headersAsStrings, isRefusedForGood } from '@ensemble/kafka';
-import { backoffDelay } from '@ensemble/retry';
-import { ApplyControl, ApplyTarget, DeliveredRecord, EventApplier, RecordFailure } from './event-applier';
+import { EnsembleError, retry } from '@ensemble/retry';
+import { ApplyControl, ApplyTarget, DeliveredRecord, EventApplier, EventApplierEvents, RecordFailure } from './event-applier';
 import { Delivery, EventContext } from './event-context';
 import { classifyFailure, Failure } from './failure';
 import { FAILURE_HEADERS, failureTopics, FailureTopics } from './failure-topics';
@@ -35,6 +35,25 @@ interface Received {
   refused?: Failure;
 }
 
+/** What the transport reports, for logs and metrics; the transport itself never logs. */
+export interface EventTransportEvents extends EventApplierEvents {
+  /** Starting failed, or the consumer crashed in a way kafkajs does not recover from: started again after `retryInMs`. */
+  startFailed: [{ error: Error; attempt: number; retryInMs: number }];
+  /** The consumer is fetching; it is a member of its group once it has joined. */
+  consuming: [{ group: string; eventTopics: string[]; retryTopics: string[] }];
+  /** The registry did not answer while decoding a record of `topic`: the record is not blamed, decoding it is tried again. */
+  decodeFailed: [{ topic: string; error: Error; attempt: number; retryInMs: number }];
+  /** The broker did not take records rerouted to `topic`: sent again. */
+  sendFailed: [{ topic: string; error: Error; attempt: number; retryInMs: number }];
+  /** A failed record went to the retry topic of its next round, or to the dead-letter topic. */
+  rerouted: [{ delivery: Delivery; to: string; destination: 'retry' | 'dead-letter'; failure: Failure }];
+  /** A record that could not be rerouted whole left a stub (its reference and the reason, no value) in the dead-letter topic. */
+  stubbed: [{ delivery: Delivery; to: string; failure: Failure }];
+}
+
+/** The events as Nest's `Server.on` types its listeners. */
+type EventTransportListeners = { [K in keyof EventTransportEvents]: (...args: EventTransportEvents[K]) => void };
+
 /** Slack on a retry time read back, for the clocks of the instance that wrote it and the one that reads it. */
 const CLOCK_SKEW_MS = 60_000;
 
@@ -51,17 +70,18 @@ const CLOCK_SKEW_MS = 60_000;
  *   partition whose head record is not yet due is paused until it is, while every other partition
  *   goes on.
  */
-export class EventTransport extends Server implements CustomTransportStrategy {
+export class EventTransport extends Server<EventTransportListeners> implements CustomTransportStrategy {
   private readonly codec: EventCodec;
   private readonly topics: FailureTopics;
   private readonly applier: EventApplier;
+  private readonly reports = new EventEmitter<EventTransportEvents>();
   private consumer?: Consumer;
   private producer?: Producer;
   private signer?: RetrySigner;
   private closing = false;
+  private readonly closed = new AbortController();
+  private readonly whenClosed = new Promise<void>((resolve) => this.closed.signal.addEventListener('abort', () => resolve(), { once: true }));
   private joined = false;
-  /** Failed starts since the group was last joined. */
-  private startAttempts = 0;
   private notConsumingBecause = 'not started';
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
 
@@ -70,6 +90,8 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     this.codec = options.codec;
     this.topics = failureTopics(options.service);
     this.applier = new EventApplier(options.dataSource, (pattern, event, context) => this.dispatch(pattern, event, context), options.settings.attempts);
+    this.applier.on('committed', (transaction) => this.reports.emit('committed', transaction));
+    this.applier.on('databaseUnavailable', (outage) => this.reports.emit('databaseUnavailable', outage));
   }
 
   /**
@@ -89,12 +111,15 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   /** Lets the chunk in hand commit, commits its offsets and leaves the group. */
   async close(): Promise<void> {
     this.closing = true;
+    this.closed.abort();
     for (const timer of this.resumeTimers) clearTimeout(timer);
     await this.disconnect();
   }
 
-  on(): never {
-    throw new Error('EventTransport reports through logs and metrics, not listeners');
+  /** Listens to what the transport reports (see {@link EventTransportEvents}); the module's adapter turns it into logs and metrics. */
+  on<K extends keyof EventTransportListeners = keyof EventTransportListeners, L extends EventTransportListeners[K] = EventTransportListeners[K]>(event: K, listener: L): this {
+    (this.reports as EventEmitter).on(event, listener);
+    return this;
   }
 
   unwrap<T>(): T {
@@ -143,22 +168,30 @@ export class EventTransport extends Server implements CustomTransportStrategy {
   }
 
   /**
-   * Starts consuming, and again after a crash, with one backoff that only joining the group resets:
-   * Kafka or the database being away is waited for, never a reason to stop the service.
+   * Consumes until closed: starts, and starts again after a failed start or a crash, with one
+   * backoff that only joining the group starts over. Kafka or the database being away is waited
+   * for, never a reason to stop the service.
    */
   private async consumeUntilClosed(): Promise<void> {
-    while (!this.closing) {
-      try {
-        await this.start();
-        if (this.closing) await this.disconnect();
-        return;
-      } catch (error) {
-        this.notConsumingBecause = (error as Error).message;
-        this.logger.warn(`could not start consuming, trying again: ${(error as Error).message}`);
-        await this.disconnect();
-        await sleep(backoffDelay(++this.startAttempts, { initialMs: 500, maxMs: 10_000 }));
-      }
-    }
+    await retry(
+      async (_attempt, _bail, progressed) => {
+        try {
+          await this.consumeUntilCrash(progressed);
+        } catch (error) {
+          this.notConsumingBecause = (error as Error).message;
+          await this.disconnect();
+          throw error;
+        }
+      },
+      {
+        initialMs: 500,
+        maxMs: 10_000,
+        signal: this.closed.signal,
+        onRetry: (error, { attempt, delayMs }) => this.reports.emit('startFailed', { error: error as Error, attempt, retryInMs: delayMs }),
+      },
+    ).catch(() => undefined);
+    // A close during a start may come before the consumer it started.
+    await this.disconnect();
   }
 
   private async disconnect(): Promise<void> {
@@ -167,7 +200,11 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     await this.producer?.disconnect().catch(() => undefined);
   }
 
-  private async start(): Promise<void> {
+  /**
+   * Starts a consumer and returns once the transport is closed; throws if it cannot start, or once
+   * it crashed in a way kafkajs does not recover from by itself. Reports `joined` on each join.
+   */
+  private async consumeUntilCrash(joined: () => void): Promise<void> {
     this.notConsumingBecause = 'loading the retry signing key';
     this.signer ??= await RetrySigner.load((sql, parameters) => this.options.dataSource.query(sql, parameters)).catch((error: Error) => {
       throw new Error(`cannot load the retry signing key from the database: ${error.message}`);
@@ -185,17 +222,17 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     }));
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
-      this.startAttempts = 0;
+      joined();
     });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.joined = false;
-      this.notConsumingBecause = `the consumer crashed: ${payload.error.message}`;
-      // kafkajs restarts itself after a retriable error; after any other, start again from scratch, after the backoff.
-      if (payload.restart || this.closing || consumer !== this.consumer) return;
-      void this.disconnect()
-        .then(() => sleep(backoffDelay(++this.startAttempts, { initialMs: 500, maxMs: 10_000 })))
-        .then(() => this.consumeUntilClosed());
+    const crashed = new Promise<never>((_resolve, reject) => {
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        this.joined = false;
+        this.notConsumingBecause = `the consumer crashed: ${payload.error.message}`;
+        // kafkajs restarts itself after a retriable error; after any other, start again from scratch, after the backoff.
+        if (!payload.restart) reject(new Error(this.notConsumingBecause));
+      });
     });
+    crashed.catch(() => undefined);
     try {
       await producer.connect();
       if (this.closing) return;
@@ -211,7 +248,8 @@ export class EventTransport extends Server implements CustomTransportStrategy {
     } catch (error) {
       throw new Error(`cannot reach Kafka: ${(error as Error).message}`);
     }
-    this.logger.log(`consuming ${this.eventTopics.join(', ')} and ${this.retryTopics.join(', ')} as group ${this.groupId}`);
+    this.reports.emit('consuming', { group: this.groupId, eventTopics: this.eventTopics, retryTopics: this.retryTopics });
+    await Promise.race([crashed, this.whenClosed]);
   }
 
   private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
@@ -287,17 +325,28 @@ export class EventTransport extends Server implements CustomTransportStrategy {
    * waited for, not blamed on the record. What the live consumer and a replay both decode with.
    */
   async decodeRecord(topic: string, value: Buffer | null, control: ApplyControl): Promise<{ event: EnsembleEvent } | { refused: Failure }> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return { event: await this.codec.decode(topic, value) };
-      } catch (error) {
-        const failure = classifyFailure(error);
-        if (failure.kind === 'permanent') return { refused: failure };
-        if (control.stopping()) throw error;
-        this.logger.warn(`decoding a record of ${topic} failed, retrying: ${failure.message}`);
-        await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5_000 }));
-        await control.heartbeat();
-      }
+    try {
+      const event = await retry(
+        async (attempt, bail) => {
+          if (attempt > 1) await control.heartbeat();
+          try {
+            return await this.codec.decode(topic, value);
+          } catch (error) {
+            if (classifyFailure(error).kind === 'permanent' || control.stopping()) bail(error);
+            throw error;
+          }
+        },
+        {
+          initialMs: 200,
+          maxMs: 5_000,
+          onRetry: (error, { attempt, delayMs }) => this.reports.emit('decodeFailed', { topic, error: error as Error, attempt, retryInMs: delayMs }),
+        },
+      );
+      return { event };
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (failure.kind === 'permanent') return { refused: failure };
+      throw error;
     }
   }
 
@@ -332,7 +381,8 @@ export class EventTransport extends Server implements CustomTransportStrategy {
         // One of them cannot be written whole, even with room for the headers: send them one by one, and a stub for that one.
         for (const entry of entries) await this.sendOrStub(topic, entry, control);
       }
-      for (const { record, failure } of entries) this.logger.warn(`${describe(record)} -> ${topic} (${failure.reason}): ${failure.message}`);
+      const destination = topic === this.topics.deadLetter ? 'dead-letter' : 'retry';
+      for (const { record, failure } of entries) this.reports.emit('rerouted', { delivery: record.delivery, to: topic, destination, failure });
     }
   }
 
@@ -344,7 +394,7 @@ export class EventTransport extends Server implements CustomTransportStrategy {
       const stub: Failure = { kind: 'permanent', reason: 'reroute-failed', message: `${failure.reason}: ${failure.message}; rerouting to ${topic} failed: ${(error as Error).message}` };
       const { deadLetter } = this.topics;
       await this.sendRecords(deadLetter, [this.signed(deadLetter, { key: record.message.key, value: null, headers: this.failureHeaders(record, stub, record.attempts) })], control);
-      this.logger.warn(`${describe(record)} -> ${deadLetter} as a stub: ${stub.message}`);
+      this.reports.emit('stubbed', { delivery: record.delivery, to: deadLetter, failure: stub });
     }
   }
 
@@ -370,20 +420,22 @@ export class EventTransport extends Server implements CustomTransportStrategy {
 
   /** Sends until the broker takes the records, or refuses them for good; a broker that is away is waited for. */
   private async sendRecords(topic: string, messages: Message[], control: ApplyControl): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.producer!.send({ topic, acks: -1, messages });
-        return;
-      } catch (error) {
-        if (isRefusedForGood(error) || control.stopping()) throw error;
-        this.logger.warn(`sending to ${topic} failed, retrying: ${(error as Error).message}`);
-        await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: 5_000 }));
-        await control.heartbeat();
-      }
-    }
+    await retry(
+      async (attempt, bail) => {
+        if (attempt > 1) await control.heartbeat();
+        try {
+          await this.producer!.send({ topic, acks: -1, messages });
+        } catch (error) {
+          if (isRefusedForGood(error) || control.stopping()) bail(error);
+          // Anything else is the broker being away, waited for whatever kafkajs says of it (its own spent retries say "not retriable").
+          throw new EnsembleError((error as Error).message, { retriable: true, cause: error });
+        }
+      },
+      {
+        initialMs: 200,
+        maxMs: 5_000,
+        onRetry: (error, { attempt, delayMs }) => this.reports.emit('sendFailed', { topic, error: error as Error, attempt, retryInMs: delayMs }),
+      },
+    );
   }
-}
-
-function describe(record: Received): string {
-  return `${record.delivery.topic}[${record.delivery.partition}]@${record.delivery.offset}`;
 }

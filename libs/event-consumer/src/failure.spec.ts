@@ -1,4 +1,5 @@
 import { UndecodableRecordError } from '@ensemble/event-codec';
+import { EnsembleError } from '@ensemble/retry';
 import { classifyFailure, NonRetriableError, NotYetApplicableError } from './failure';
 
 const pgError = (code: string, message = 'from PostgreSQL') => Object.assign(new Error(message), { code });
@@ -11,6 +12,8 @@ describe('classifyFailure', () => {
     ['a handler’s NonRetriableError', new NonRetriableError('contradicts the state'), 'permanent', 'non-retriable'],
     ['an undecodable record', new UndecodableRecordError('corrupt-body', 'short'), 'permanent', 'corrupt-body'],
     ['an error that says no retry helps', Object.assign(new Error('too large to publish'), { retriable: false }), 'permanent', 'non-retriable'],
+    ['an EnsembleError that says no retry helps', new EnsembleError('refused', { retriable: false }), 'permanent', 'non-retriable'],
+    ['an EnsembleError that says a retry may help', new EnsembleError('busy', { retriable: true }), 'retriable', 'handler-failed'],
     ['a lock timeout', pgError('55P03'), 'retriable', 'handler-failed'],
     ['an undefined column (a bad deployment, not a bad record)', pgError('42703'), 'retriable', 'handler-failed'],
     ['a deadlock', pgError('40P01'), 'retriable', 'handler-failed'],

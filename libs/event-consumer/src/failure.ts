@@ -1,11 +1,11 @@
 import { isDatabaseUnavailable } from '@ensemble/database';
 import { UndecodableRecordError } from '@ensemble/event-codec';
+import { EnsembleError, isRetriable } from '@ensemble/retry';
 
 /** A handler error that no retry can fix (the event contradicts the service's state): dead-lettered at once. */
-export class NonRetriableError extends Error {
+export class NonRetriableError extends EnsembleError {
   constructor(message: string) {
-    super(message);
-    this.name = 'NonRetriableError';
+    super(message, { retriable: false });
   }
 }
 
@@ -13,10 +13,9 @@ export class NonRetriableError extends Error {
  * A handler error for an event that arrived before one it depends on: it is tried again through
  * the retry topics, as a retriable failure is, until what it waits for has been applied.
  */
-export class NotYetApplicableError extends Error {
+export class NotYetApplicableError extends EnsembleError {
   constructor(message: string) {
-    super(message);
-    this.name = 'NotYetApplicableError';
+    super(message, { retriable: true });
   }
 }
 
@@ -47,11 +46,9 @@ const PERMANENT_SQLSTATE_CLASSES = new Set(['22', '23']);
 /** The one classification of failures that live consumption and replay share. */
 export function classifyFailure(error: unknown): Failure {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof UndecodableRecordError) return { kind: 'permanent', reason: error.reason, message };
-  if (error instanceof NonRetriableError) return { kind: 'permanent', reason: 'non-retriable', message };
   if (error instanceof NotYetApplicableError) return { kind: 'not-yet', reason: 'not-yet-applicable', message };
-  // Errors that say themselves that no retry helps, as kafkajs's do (e.g. an event too large to publish).
-  if ((error as { retriable?: unknown })?.retriable === false) return { kind: 'permanent', reason: 'non-retriable', message };
+  // Errors that say themselves that no retry helps: ours (a NonRetriableError, an undecodable record, an event too large to publish) and kafkajs's.
+  if (!isRetriable(error)) return { kind: 'permanent', reason: error instanceof UndecodableRecordError ? error.reason : 'non-retriable', message };
   if (isDatabaseUnavailable(error)) return { kind: 'outage', reason: 'database-unavailable', message };
   const code = String((error as { code?: unknown })?.code ?? '');
   if (/^[0-9A-Z]{5}$/.test(code) && PERMANENT_SQLSTATE_CLASSES.has(code.slice(0, 2))) {

@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { IHeaders, Message, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { EventType, EventTypes } from '@ensemble/events';
 import { EventCodec, EventNotEncodableError } from '@ensemble/event-codec';
 import { isRefusedForGood } from '@ensemble/kafka';
-import { backoffDelay } from '@ensemble/retry';
+import { EnsembleError, retry } from '@ensemble/retry';
 import { LaneLeases } from './lane-leases';
 import { OUTBOX_CHANNEL } from './outbox-contract';
 
@@ -69,6 +68,7 @@ interface PendingRow {
 export interface OutboxRelayEvents {
   published: [{ count: number; durationMs: number }];
   lanes: [{ held: number[] }];
+  /** Connecting or a pass failed: the relay connects again after `retryInMs`; `attempt` numbers its connections. */
   failed: [{ error: Error; attempt: number; retryInMs: number }];
   /** A row that cannot be published was set aside; later rows of its aggregate wait behind it. */
   parked: [{ id: string; aggregateId: string; eventType: string; reason: string }];
@@ -89,6 +89,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   private client?: Client;
   private leases?: LaneLeases;
   private running = false;
+  private stopped = new AbortController();
   private loop?: Promise<void>;
   private notified = false;
   private waiter?: () => void;
@@ -109,6 +110,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.stopped = new AbortController();
     // Connecting is part of the loop: a broker or database that is down is waited for, and the service starts all the same.
     this.loop = this.run();
   }
@@ -117,6 +119,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.stopped.abort();
     this.wakeUp();
     await this.loop;
     await this.maintenance;
@@ -235,29 +238,38 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     return rows;
   }
 
+  /**
+   * Connects and relays until stopped; connects again after any failure, with a backoff that grows
+   * across reconnects and starts over only once a pass has gone through.
+   */
   private async run(): Promise<void> {
-    let attempt = 0;
-    while (this.running) {
-      try {
-        await this.producer.connect();
-        await this.connect();
-        while (this.running) {
-          await this.rebalanceIfDue();
-          const published = await this.relayPendingEvents();
-          // The backoff grows across reconnects and starts over only once a pass has gone through.
-          attempt = 0;
-          this.maintainIfDue();
-          if (published < this.options.batchSize) await this.waitForNotification();
+    await retry(
+      async (_attempt, _bail, passed) => {
+        try {
+          await this.producer.connect();
+          await this.connect();
+          // A scheduler rather than a retry: a pass as soon as a NOTIFY came or a batch came back full, else after the poll interval.
+          while (this.running) {
+            await this.rebalanceIfDue();
+            const published = await this.relayPendingEvents();
+            passed();
+            this.maintainIfDue();
+            if (published < this.options.batchSize) await this.waitForNotification();
+          }
+        } catch (error) {
+          // Whatever failed, the relay connects again: a database or broker that is away is waited for, whatever kafkajs says of its spent retries.
+          throw new EnsembleError((error as Error).message, { retriable: true, cause: error });
+        } finally {
+          await this.disconnect();
         }
-      } catch (error) {
-        attempt += 1;
-        const retryInMs = backoffDelay(attempt, { initialMs: 200, maxMs: 10_000 });
-        this.emit('failed', { error: error as Error, attempt, retryInMs });
-        await sleep(retryInMs);
-      } finally {
-        await this.disconnect();
-      }
-    }
+      },
+      {
+        initialMs: 200,
+        maxMs: 10_000,
+        signal: this.stopped.signal,
+        onRetry: (error, { attempt, delayMs }) => this.emit('failed', { error: (error as Error).cause as Error, attempt: attempt - 1, retryInMs: delayMs }),
+      },
+    ).catch(() => undefined);
   }
 
   private async connect(): Promise<void> {

@@ -4,6 +4,7 @@ import { ServiceName } from '@ensemble/config';
 import { preparedQuery } from '@ensemble/database';
 import { EventCodec } from '@ensemble/event-codec';
 import { EventCatalogue, EventOrigin, EventType, EventTypes } from '@ensemble/events';
+import { EnsembleError } from '@ensemble/retry';
 import { childTraceparent } from './trace-context';
 
 export type EventFacts<T extends EventType> = Omit<EventTypes[T], 'envelope'>;
@@ -26,12 +27,9 @@ export const MAX_EVENT_BYTES = 1_000_000;
  * the relay at it. No retry helps (`retriable: false`), so a consumer whose handler announced it
  * dead-letters the event that set it off.
  */
-export class EventTooLargeError extends Error {
-  readonly retriable = false;
-
+export class EventTooLargeError extends EnsembleError {
   constructor(eventType: string, aggregateId: string, bytes: number) {
-    super(`${eventType} for ${aggregateId} would take ${bytes} bytes, more than the ${MAX_EVENT_BYTES} an event may`);
-    this.name = 'EventTooLargeError';
+    super(`${eventType} for ${aggregateId} would take ${bytes} bytes, more than the ${MAX_EVENT_BYTES} an event may`, { retriable: false });
   }
 }
 

@@ -1,14 +1,14 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiErrorBody } from '@ensemble/http';
+import { EnsembleError, pollUntil } from '@ensemble/retry';
 import type { ReplayProgress } from './replay';
 
-/** An answer of the admin API other than 2xx, with its JSON error body. */
-export class ReplayApiError extends Error {
+/** An answer of the admin API other than 2xx, with its JSON error body; asking again can help only after a server error. */
+export class ReplayApiError extends EnsembleError {
   constructor(
     readonly status: number,
     readonly body: ApiErrorBody,
   ) {
-    super(`${status} ${body.error?.code}: ${body.error?.message}`);
+    super(`${status} ${body.error?.code}: ${body.error?.message}`, { retriable: status >= 500 });
   }
 }
 
@@ -46,20 +46,23 @@ export class ReplayClient {
 
   /**
    * Polls until the replay has ended (done, failed or cancelled), passing each progress to
-   * `onProgress`; an aborted `signal` ends the polling with an abort error.
+   * `onProgress`. A service that does not answer for a while is waited for; one that answers with
+   * a client error (e.g. 404: it restarted and no longer knows the replay) ends the wait, and so
+   * does an aborted `signal`.
    */
-  async waitUntilFinished(
+  waitUntilFinished(
     id: string,
     onProgress: (progress: ReplayProgress) => void = () => undefined,
     { intervalMs = 250, signal }: { intervalMs?: number; signal?: AbortSignal } = {},
   ): Promise<ReplayProgress> {
-    for (;;) {
-      signal?.throwIfAborted();
-      const progress = await this.get(id);
-      onProgress(progress);
-      if (progress.finishedAt) return progress;
-      await sleep(intervalMs, undefined, { signal });
-    }
+    return pollUntil(
+      async () => {
+        const progress = await this.get(id);
+        onProgress(progress);
+        return progress.finishedAt ? progress : undefined;
+      },
+      { intervalMs, signal, description: `replay ${id} at ${this.baseUrl} to finish` },
+    );
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

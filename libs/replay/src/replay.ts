@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Logger } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
 import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource, MigrationInterface } from 'typeorm';
 import { ServiceName } from '@ensemble/config';
 import { ApplyControl, DeliveredRecord, EventTransport } from '@ensemble/event-consumer';
 import { headersAsStrings } from '@ensemble/kafka';
+import { EnsembleError, pollUntil, retry, WaitTimedOut } from '@ensemble/retry';
 import { ShadowSchema } from './shadow-schema';
 import { ReplayWindow } from './replay-window';
 
@@ -81,6 +81,34 @@ export interface ReplayDependencies {
   onFinished?: () => Promise<void>;
 }
 
+/** What a replay reports, for logs and metrics; the replay itself never logs. */
+export interface ReplayEvents {
+  /** A record left out of the shadow and listed: the live consumer dead-lettered it too, or it kept failing. */
+  skipped: [SkippedRecord];
+  /** The shadow is live, after `recordsRead` records and `attempt` swap attempts. */
+  swapped: [{ recordsRead: number; attempt: number }];
+  /** A swap attempt gave way to the live consumer; the replay catches up and tries again. */
+  swapPostponed: [{ attempt: number; reason: string }];
+  failed: [{ error: string }];
+  groupNotDeleted: [{ groupId: string; error: Error }];
+  /** Reported once everything the replay held is let go. */
+  finished: [{ kind: 'rebuild' | 'snapshot'; outcome: Outcome; recordsRead: number; skipped: number }];
+}
+
+/** The shadow could not hold every event the live projection has applied within SWAP_WAIT_MS. */
+class SwapPostponed extends EnsembleError {
+  constructor(missing: number) {
+    super(`the shadow misses ${missing} events the live projection has applied`, { retriable: true });
+  }
+}
+
+/** Asked to stop: the shadow is dropped and the live projection untouched. */
+class ReplayCancelled extends EnsembleError {
+  constructor() {
+    super('cancelled', { retriable: false });
+  }
+}
+
 /**
  * One replay: reads the service's topics in a consumer group of its own into a shadow schema,
  * through the service's own handlers, while the live consumer goes on. A rebuild then swaps the
@@ -88,7 +116,7 @@ export interface ReplayDependencies {
  * Whatever ends it (done, failed, cancelled, the process killed), the live projection is either
  * untouched or wholly replaced.
  */
-export class Replay {
+export class Replay extends EventEmitter<ReplayEvents> {
   readonly startedAt = new Date();
   /** The phase while running; `outcome` once finished (reported only after clean-up). */
   private state: ReplayState = 'preparing';
@@ -108,7 +136,6 @@ export class Replay {
   /** Set once the replay ends: nothing more is applied. */
   private ending = false;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly logger: Logger;
   private readonly source: { topics: string[]; rebuild: boolean };
   /** A window's start, aligned by the projection. */
   private readonly from?: Date;
@@ -121,7 +148,7 @@ export class Replay {
     /** What the snapshot is kept as; a rebuild swaps instead. */
     private readonly keepAs?: string,
   ) {
-    this.logger = new Logger(`replay ${deps.service} ${id}`);
+    super();
     this.source = deps.transport.replaySource;
     this.from = request.from && deps.window!.align(request.from);
     this.finished = this.run();
@@ -175,20 +202,24 @@ export class Replay {
       if (this.from) await window!.keepBefore(dataSource, shadow, this.from, this.partitions);
       consumer = await this.consume();
       await this.follow(admin, shadow);
+      this.outcome = 'done';
     } catch (error) {
-      this.outcome = 'failed';
-      this.error = (error as Error).message;
-      this.logger.error(`failed: ${this.error}`);
+      if (error instanceof ReplayCancelled) this.outcome = 'cancelled';
+      else {
+        this.outcome = 'failed';
+        this.error = (error as Error).message;
+        this.emit('failed', { error: this.error });
+      }
     } finally {
       this.ending = true;
       await Promise.allSettled(this.inFlight);
       await consumer?.disconnect().catch(() => undefined);
-      await admin.deleteGroups([this.groupId]).catch((error: Error) => this.logger.warn(`could not delete group ${this.groupId}: ${error.message}`));
+      await admin.deleteGroups([this.groupId]).catch((error: Error) => void this.emit('groupNotDeleted', { groupId: this.groupId, error }));
       await admin.disconnect();
       await this.settleShadow(shadow);
       await this.deps.onFinished?.();
       this.finishedAt = new Date();
-      this.logger.log(`${this.outcome}: ${this.recordsRead} records read, ${this.skippedCount} skipped`);
+      this.emit('finished', { kind: this.kind, outcome: this.outcome, recordsRead: this.recordsRead, skipped: this.skippedCount });
     }
   }
 
@@ -301,7 +332,7 @@ export class Replay {
    * keeps failing is skipped and listed, as the live consumer dead-lettered it.
    */
   private async apply(records: DeliveredRecord[], control: ApplyControl): Promise<void> {
-    while (this.halted && !this.ending) await sleep(20);
+    await pollUntil(() => !this.halted || this.ending, { intervalMs: 20, description: 'the swap to let applies go on' });
     if (this.ending) return;
     const target = { schema: this.shadowName, rebuild: this.source.rebuild, windowStart: this.from };
     const applying = this.deps.transport.apply(records, target, control).then((failures) => {
@@ -325,33 +356,44 @@ export class Replay {
   private skip(record: SkippedRecord): void {
     this.skippedCount++;
     if (this.skipped.length < SKIPPED_LISTED) this.skipped.push(record);
-    this.logger.warn(`skipped ${record.topic}[${record.partition}]@${record.offset}: ${record.reason}`);
+    this.emit('skipped', record);
   }
 
-  /** Watches the positions until the snapshot is complete or the rebuild has caught up and swapped. */
+  /**
+   * Follows the positions until the snapshot is complete, or the rebuild has caught up and swapped:
+   * a postponed swap is tried again once caught up again, at most SWAP_ATTEMPTS times.
+   */
   private async follow(admin: Admin, shadow: ShadowSchema): Promise<void> {
-    for (;;) {
-      if (this.error) throw new Error(this.error);
-      if (this.cancelled) {
-        this.outcome = 'cancelled';
-        return;
-      }
-      await this.refreshEnds(admin);
-      if (this.kind === 'snapshot') {
-        if (this.partitions.every((p) => p.position >= p.stop!)) {
-          this.ending = true;
-          await Promise.allSettled(this.inFlight);
-          this.outcome = 'done';
-          return;
-        }
-      } else if (this.partitions.every((p) => p.position >= p.end)) {
-        if (await this.swap(shadow)) {
-          this.outcome = 'done';
-          return;
-        }
-      }
-      await sleep(FOLLOW_INTERVAL_MS);
+    if (this.kind === 'snapshot') {
+      await this.followUntil(admin, () => this.partitions.every((p) => p.position >= p.stop!), 'the snapshot to reach its stops');
+      this.ending = true;
+      await Promise.allSettled(this.inFlight);
+      return;
     }
+    await retry(
+      async () => {
+        await this.followUntil(admin, () => this.partitions.every((p) => p.position >= p.end), 'the shadow to catch up with the topics');
+        await this.swap(shadow);
+      },
+      {
+        initialMs: FOLLOW_INTERVAL_MS,
+        maxMs: FOLLOW_INTERVAL_MS,
+        onRetry: (error, { attempt }) => this.emit('swapPostponed', { attempt: attempt - 1, reason: (error as Error).message }),
+      },
+    );
+  }
+
+  /** Refreshes the ends and live offsets until `done` holds; a crash of the replay's consumer or a cancel ends it. */
+  private async followUntil(admin: Admin, done: () => boolean, description: string): Promise<void> {
+    await pollUntil(
+      async () => {
+        if (this.error) throw new EnsembleError(this.error, { retriable: false });
+        if (this.cancelled) throw new ReplayCancelled();
+        await this.refreshEnds(admin);
+        return done();
+      },
+      { intervalMs: FOLLOW_INTERVAL_MS, description },
+    );
   }
 
   private async refreshEnds(admin: Admin): Promise<void> {
@@ -369,33 +411,37 @@ export class Replay {
   /**
    * One attempt to put the shadow in the live projection's place: lock the live tables (the live
    * consumer waits), give the shadow up to SWAP_WAIT_MS to hold every event the live inbox holds,
-   * then swap in the same transaction. Otherwise unlock and try again later.
+   * then swap in the same transaction. Otherwise unlock, and throw for the follow to try again
+   * later; after SWAP_ATTEMPTS attempts, throw for good.
    */
-  private async swap(shadow: ShadowSchema): Promise<boolean> {
+  private async swap(shadow: ShadowSchema): Promise<void> {
     this.state = 'swapping';
     this.swapAttempts++;
     try {
       await this.deps.dataSource.transaction(async (manager) => {
         await manager.query(`SET LOCAL lock_timeout = ${SWAP_WAIT_MS}`);
         let missing = await shadow.lockLiveAndCountMissing(manager);
-        const deadline = Date.now() + SWAP_WAIT_MS;
-        while (missing > 0 && Date.now() < deadline) {
-          await sleep(20);
-          missing = await shadow.countMissing(manager);
+        if (missing > 0) {
+          await pollUntil(async () => (missing = await shadow.countMissing(manager)) === 0, {
+            intervalMs: 20,
+            timeoutMs: SWAP_WAIT_MS,
+            description: 'the shadow to hold every event the live projection has applied',
+          }).catch((error: unknown) => {
+            throw error instanceof WaitTimedOut ? new SwapPostponed(missing) : error;
+          });
         }
-        if (missing > 0) throw new Error(`the shadow misses ${missing} events the live projection has applied`);
         this.halted = true;
         await Promise.allSettled(this.inFlight);
         await shadow.replaceLive(manager);
       });
-      this.logger.log(`swapped in after ${this.recordsRead} records (attempt ${this.swapAttempts})`);
-      return true;
+      this.emit('swapped', { recordsRead: this.recordsRead, attempt: this.swapAttempts });
     } catch (error) {
       this.halted = false;
       this.state = 'catching-up';
-      if (this.swapAttempts >= SWAP_ATTEMPTS) throw new Error(`gave up swapping after ${this.swapAttempts} attempts: ${(error as Error).message}`);
-      this.logger.warn(`swap postponed: ${(error as Error).message}`);
-      return false;
+      if (this.swapAttempts >= SWAP_ATTEMPTS) {
+        throw new EnsembleError(`gave up swapping after ${this.swapAttempts} attempts: ${(error as Error).message}`, { retriable: false, cause: error });
+      }
+      throw error;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { quoteIdentifier } from '@ensemble/database';
@@ -20,14 +21,20 @@ const FINISHED_KEPT = 20;
 /** A snapshot this close to now may still miss records stamped before its time but not yet appended: it is not kept. */
 const SETTLED_AFTER_MS = 60_000;
 
+/** What the service's replays report, for logs and metrics: each replay as it starts (its own events follow), and the clearing of what crashed ones left. */
+export interface ReplaysEvents {
+  started: [Replay];
+  shadowsDropped: [{ schemas: string[] }];
+  groupsDeleted: [{ groups: string[] }];
+}
+
 /**
  * The service's replays: one rebuild at a time across all its instances (a PostgreSQL advisory
  * lock held while it runs), any number of snapshots. Starting one first clears what crashed
  * replays left: their shadow schemas and their consumer groups.
  */
 @Injectable()
-export class Replays implements OnApplicationShutdown {
-  private readonly logger: Logger;
+export class Replays extends EventEmitter<ReplaysEvents> implements OnApplicationShutdown {
   private readonly replays = new Map<string, Replay>();
   /** `asOf` snapshots being built, by schema name: concurrent requests for the same minute share one. */
   private readonly snapshotBuilds = new Map<string, Promise<void>>();
@@ -38,7 +45,7 @@ export class Replays implements OnApplicationShutdown {
     private readonly dataSource: DataSource,
     private readonly transport: EventTransport,
   ) {
-    this.logger = new Logger(`replays ${options.service}`);
+    super();
   }
 
   /** Rebuilds the projection from the topics into a shadow and swaps it in once caught up with the live consumer. */
@@ -137,6 +144,7 @@ export class Replays implements OnApplicationShutdown {
       keepAs,
     );
     this.replays.set(replay.id, replay);
+    this.emit('started', replay);
     this.forgetOldFinished();
     return replay;
   }
@@ -160,7 +168,7 @@ export class Replays implements OnApplicationShutdown {
    */
   private async clearLeftovers(): Promise<void> {
     const schemas = await ShadowSchema.dropLeftovers(this.dataSource);
-    if (schemas.length > 0) this.logger.log(`dropped the shadows of replays that died: ${schemas.join(', ')}`);
+    if (schemas.length > 0) this.emit('shadowsDropped', { schemas });
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -173,7 +181,7 @@ export class Replays implements OnApplicationShutdown {
       const empty = dead.filter((group) => group.state === 'Empty').map((group) => group.groupId);
       if (empty.length > 0) {
         await admin.deleteGroups(empty);
-        this.logger.log(`deleted the consumer groups of replays that ended: ${empty.join(', ')}`);
+        this.emit('groupsDeleted', { groups: empty });
       }
       if (dead.length > empty.length) setTimeout(() => void this.clearLeftovers().catch(() => undefined), REPLAY_SESSION_TIMEOUT_MS + 2_000).unref();
     } finally {

@@ -1,1 +1,4 @@
 export * from './backoff';
+export * from './ensemble-error';
+export * from './poll-until';
+export * from './retry';

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { PROCESS_NAMES, ProcessName, SERVICE_NAMES, serviceUrlVariable } from '@ensemble/config';
+import { pollUntil } from '@ensemble/retry';
 import { ServiceProcess } from './service-process';
 
 /**
@@ -55,13 +55,7 @@ export class Choreography {
   }
 }
 
-/** Polls `probe` until it returns something other than undefined. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, description: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`);
-    await sleep(100);
-  }
+/** The specs' wait: {@link pollUntil} every 100 ms, for a minute unless told otherwise. */
+export function eventually<T>(probe: () => Promise<T | undefined>, description: string, timeoutMs = 60_000): Promise<T> {
+  return pollUntil(probe, { description, timeoutMs, intervalMs: 100 });
 }

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Admin, Kafka } from 'kafkajs';
 import { consumerGroupLag } from '@ensemble/kafka';
+import { pollUntil } from '@ensemble/retry';
 
 /** Records not yet committed by the group, over every topic it has committed on. */
 export async function groupLag(admin: Admin, groupId: string): Promise<number> {
@@ -14,10 +14,11 @@ export async function waitUntilCaughtUp(kafka: Kafka, groups: string[], timeoutM
   try {
     const deadline = Date.now() + timeoutMs;
     for (const group of groups) {
-      while ((await groupLag(admin, group)) > 0) {
-        if (Date.now() > deadline) throw new Error(`${group} still has a backlog after ${timeoutMs} ms`);
-        await sleep(50);
-      }
+      await pollUntil(async () => (await groupLag(admin, group)) === 0, {
+        intervalMs: 50,
+        timeoutMs: Math.max(0, deadline - Date.now()),
+        description: `${group} to work off its backlog`,
+      });
     }
   } finally {
     await admin.disconnect();

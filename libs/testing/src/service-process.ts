@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessName } from '@ensemble/config';
+import { EnsembleError, pollUntil, WaitTimedOut } from '@ensemble/retry';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -82,18 +82,20 @@ export class ServiceProcess {
 
   // Long enough for a start while the broker or the database restarts (the crash test does both).
   private async waitUntilHealthy(ready: boolean, timeoutMs = 90_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`${this.name} exited with ${this.child.exitCode ?? this.child.signalCode} while starting; see ${this.logFile}`);
-      try {
-        const response = await fetch(`${this.url}/health`);
-        if (response.ok || !ready) return;
-      } catch {
-        // Not listening yet.
+    const answered = async () => {
+      if (!this.running) {
+        throw new EnsembleError(`${this.name} exited with ${this.child.exitCode ?? this.child.signalCode} while starting; see ${this.logFile}`, { retriable: false });
       }
-      await sleep(100);
+      // A refused connection (not listening yet) is retriable: polled again.
+      const response = await fetch(`${this.url}/health`);
+      return response.ok || !ready;
+    };
+    try {
+      await pollUntil(answered, { intervalMs: 100, timeoutMs, description: `${this.name} to answer ${ready ? 'healthy' : 'at all'} on ${this.url}/health` });
+    } catch (error) {
+      if (!(error instanceof WaitTimedOut)) throw error;
+      await this.kill();
+      throw new Error(`${this.name} was not healthy after ${timeoutMs} ms; see ${this.logFile}`, { cause: error });
     }
-    await this.kill();
-    throw new Error(`${this.name} was not healthy after ${timeoutMs} ms; see ${this.logFile}`);
   }
 }

@@ -1,0 +1,50 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Counter, Registry } from 'prom-client';
+import { REPLAY_OPTIONS, ReplayModuleOptions } from './replay-options';
+import { Replays } from './replays';
+
+/** Turns what the service's replays report into logs and Prometheus metrics. */
+@Injectable()
+export class ReplayInstrumentation {
+  constructor(replays: Replays, @Inject(REPLAY_OPTIONS) { service }: ReplayModuleOptions, registry: Registry) {
+    const finished = new Counter({
+      name: 'ensemble_replays_finished_total',
+      help: 'Replays that ended, by kind (rebuild or snapshot) and outcome (done, failed or cancelled)',
+      labelNames: ['kind', 'outcome'],
+      registers: [registry],
+    });
+    const recordsRead = new Counter({ name: 'ensemble_replay_records_read_total', help: 'Records read by replays that ended', registers: [registry] });
+    const skipped = new Counter({
+      name: 'ensemble_replay_records_skipped_total',
+      help: 'Records a replay left out of its shadow: dead-lettered by the live consumer too, or failing still',
+      registers: [registry],
+    });
+    const swapsPostponed = new Counter({
+      name: 'ensemble_replay_swaps_postponed_total',
+      help: 'Swap attempts of a rebuild that gave way to the live consumer',
+      registers: [registry],
+    });
+    const logger = new Logger(`replays ${service}`);
+    replays.on('shadowsDropped', ({ schemas }) => logger.log(`dropped the shadows of replays that died: ${schemas.join(', ')}`));
+    replays.on('groupsDeleted', ({ groups }) => logger.log(`deleted the consumer groups of replays that ended: ${groups.join(', ')}`));
+    replays.on('started', (replay) => {
+      const replayLogger = new Logger(`replay ${service} ${replay.id}`);
+      replay.on('skipped', ({ topic, partition, offset, reason }) => {
+        skipped.inc();
+        replayLogger.warn(`skipped ${topic}[${partition}]@${offset}: ${reason}`);
+      });
+      replay.on('swapPostponed', ({ reason }) => {
+        swapsPostponed.inc();
+        replayLogger.warn(`swap postponed: ${reason}`);
+      });
+      replay.on('swapped', ({ recordsRead: read, attempt }) => replayLogger.log(`swapped in after ${read} records (attempt ${attempt})`));
+      replay.on('failed', ({ error }) => replayLogger.error(`failed: ${error}`));
+      replay.on('groupNotDeleted', ({ groupId, error }) => replayLogger.warn(`could not delete group ${groupId}: ${error.message}`));
+      replay.on('finished', ({ kind, outcome, recordsRead: read, skipped: count }) => {
+        finished.inc({ kind, outcome });
+        recordsRead.inc(read);
+        replayLogger.log(`${outcome}: ${read} records read, ${count} skipped`);
+      });
+    });
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The root of Ensemble's errors: each says whether trying again can help, so that whether a
+ * failure is transient is decided where the error is made, once, and `retry`, `pollUntil` and the
+ * consumer's failure classification all read the same answer.
+ */
+export class EnsembleError extends Error {
+  readonly retriable: boolean;
+
+  constructor(message: string, options: { retriable: boolean; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.retriable = options.retriable;
+  }
+}
+
+/**
+ * Whether trying again can help: false only for an error that says so itself, an
+ * {@link EnsembleError} or a kafkajs error, which carry the same `retriable` flag.
+ */
+export function isRetriable(error: unknown): boolean {
+  return (error as { retriable?: unknown } | undefined)?.retriable !== false;
+}
