@@ -12,12 +12,6 @@
 const TOP_LAYER = '^(infra|bench|e2e|tools)/';
 const SPECS = '\\.(spec|int-spec)\\.ts$';
 
-/**
- * TEMPORARY: the dashboards' screenshot CLI and live-view spec import infra's Chromium path. They
- * are moving to apps/console and the top layer (issue 14); drop this list and its rule once they have.
- */
-const DASHBOARDS_USING_CHROMIUM = ['^apps/dashboards/cli/screenshot\\.ts$', '^apps/dashboards/test/live-view\\.int-spec\\.ts$'];
-
 module.exports = {
   forbidden: [
     {
@@ -31,15 +25,8 @@ module.exports = {
       name: 'apps-import-only-libs',
       comment: 'A service builds on libs/ alone; infra, bench, e2e and tools drive services, not the other way round.',
       severity: 'error',
-      from: { path: '^apps/', pathNot: DASHBOARDS_USING_CHROMIUM },
+      from: { path: '^apps/' },
       to: { path: TOP_LAYER },
-    },
-    {
-      name: 'TEMPORARY-dashboards-import-only-chromium-from-infra',
-      comment: 'The one exception to apps-import-only-libs while the live view moves out of dashboards; see DASHBOARDS_USING_CHROMIUM.',
-      severity: 'error',
-      from: { path: DASHBOARDS_USING_CHROMIUM },
-      to: { path: TOP_LAYER, pathNot: '^infra/src/chromium\\.ts$' },
     },
     {
       name: 'apps-never-import-each-other',
@@ -63,13 +50,21 @@ module.exports = {
       to: { path: '^node_modules/@kafkajs/confluent-schema-registry/' },
     },
     {
-      // One place builds Kafka clients: libs/platform, through createKafka, once per process; running code
-      // is handed the client (KAFKA_CLIENT) and imports kafkajs for its types only. infra, specs and the
-      // top layer's commands import kafkajs values, so the rule covers libraries and services.
-      name: 'kafka-clients-built-only-by-create-kafka',
-      comment: 'Outside createKafka, libraries and services take the Kafka client they are given: kafkajs is imported for types only.',
+      // libs/platform builds the process's Kafka client and codec once (so that a process fetches each
+      // schema id once); libraries and services are handed them. Specs and the top layer build their own.
+      name: 'clients-built-only-by-the-platform-module',
+      comment: 'Only libs/platform calls createKafka and createEventCodec; everything else in libs and apps injects KAFKA_CLIENT and EventCodec.',
       severity: 'error',
-      from: { path: '^(libs|apps/[^/]+/src)/', pathNot: ['^libs/kafka/src/create-kafka\\.ts$', SPECS] },
+      from: { pathNot: ['^libs/platform/', TOP_LAYER, SPECS] },
+      to: { path: ['^libs/kafka/src/create-kafka\\.ts$', '^libs/event-codec/src/registry-codec\\.ts$'] },
+    },
+    {
+      // The same promise seen from kafkajs: running code imports it for its types only, so that no
+      // library or service can build a client around the two factories above.
+      name: 'kafkajs-for-types-only',
+      comment: 'Outside the client and producer factories, libraries and services import kafkajs for its types only.',
+      severity: 'error',
+      from: { path: '^(libs|apps/[^/]+/src)/', pathNot: ['^libs/kafka/src/(create-kafka|ordered-producer)\\.ts$', SPECS] },
       to: { path: '^node_modules/kafkajs/', preCompilationOnly: false },
     },
     {

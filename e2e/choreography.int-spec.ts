@@ -3,13 +3,14 @@ import { Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
+import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { EnsembleEvent, InvoiceIssued, loadEventCatalogue, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { Choreography, eventually, paymentBody, postPayment, ReadRecord, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'choreography-spec');
-const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
+const codec = createEventCodec(config.schemaRegistry.url, loadEventCatalogue());
 const CONSUMERS = CONSUMING_SERVICES;
 
 /** Each consuming service's database, to count effects directly. */

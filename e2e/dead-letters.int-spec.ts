@@ -5,14 +5,16 @@ import { Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
+import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
-import { createKafka, headersAsStrings } from '@ensemble/kafka';
+import { headersAsStrings } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { Choreography, eventually, paymentBody, paymentCompletedEvent, postPayment, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 import { FAILURE_HEADERS, failureTopics } from '@ensemble/event-consumer';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'dead-letters-spec');
-const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
+const codec = createEventCodec(config.schemaRegistry.url, loadEventCatalogue());
 const CONSUMERS = CONSUMING_SERVICES;
 const ROOT = join(__dirname, '..');
 

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createKafka } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { CONSUMING_SERVICES, loadPlatformConfig, PROCESS_NAMES } from '@ensemble/config';
 import { Choreography, eventually, waitUntilCaughtUp } from '@ensemble/testing';
 

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
 import { CONSUMING_SERVICES, loadPlatformConfig, PROCESS_NAMES } from '@ensemble/config';
-import { createKafka } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { Choreography, eventually, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 import { CHROMIUM_PATH } from '../infra/src/chromium';
 

@@ -4,14 +4,15 @@ import { Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
+import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { failureTopics } from '@ensemble/event-consumer';
 import { loadEventCatalogue } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { eventually, paymentCompletedEvent, ScratchPostgres, ServiceProcess, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'outages-spec');
-const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
+const codec = createEventCodec(config.schemaRegistry.url, loadEventCatalogue());
 const PAYMENTS_TOPIC = 'payments.payment-completed';
 
 /** How many of these payments the inbox at `databaseUrl` holds. */

@@ -3,8 +3,10 @@ import { IHeaders, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
+import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
-import { createKafka, headersAsStrings } from '@ensemble/kafka';
+import { headersAsStrings } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { FAILURE_HEADERS, failureTopics, RetrySigner } from '@ensemble/event-consumer';
 import { ReplayClient } from '@ensemble/replay';
 import {
@@ -22,7 +24,7 @@ import { verifyPayments } from '../apps/payments/cli/verify';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'poison-records-spec');
-const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
+const codec = createEventCodec(config.schemaRegistry.url, loadEventCatalogue());
 const PAYMENTS_TOPIC = 'payments.payment-completed';
 const ADMIN_TOKEN = `poison-spec-${randomUUID()}`;
 /** The longest retry delay: a record may wait that long on the last retry topic, and must hold back nothing else meanwhile. */

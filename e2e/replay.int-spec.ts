@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/config';
 import { FAILURE_HEADERS, listDeadLetters } from '@ensemble/event-consumer';
-import { createKafka } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { Choreography, eventually, paymentBody, postPayment, projectionChecksum, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 import type { ReplayProgress } from '@ensemble/replay';
 import { ReplayApiError, ReplayClient } from '@ensemble/replay';

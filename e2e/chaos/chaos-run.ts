@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { CONSUMING_SERVICES, loadPlatformConfig, PlatformConfig, SERVICE_NAMES, ServiceName } from '@ensemble/config';
 import { failureTopics } from '@ensemble/event-consumer';
-import { createKafka, headersAsStrings, readToEnd } from '@ensemble/kafka';
+import { headersAsStrings, readToEnd } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { retry } from '@ensemble/retry';
 import { Choreography, eventually, paymentBody, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
 

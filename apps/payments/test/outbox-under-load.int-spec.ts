@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
+import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { paymentBody, postPayment, ServiceProcess, TopicReader } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
-const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
+const codec = createEventCodec(config.schemaRegistry.url, loadEventCatalogue());
 const topic = new TopicReader(createKafka(config, 'payments-load-spec'), 'payments.payment-completed');
 
 /** Posts `count` payments with distinct keys, `concurrency` at a time; calls `onAccepted` after each 201. */

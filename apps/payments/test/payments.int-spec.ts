@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
+import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
-import { createKafka, headersAsStrings } from '@ensemble/kafka';
+import { headersAsStrings } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { paymentBody, postPayment, ServiceProcess, TopicReader, writtenForPayment } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
-const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
+const codec = createEventCodec(config.schemaRegistry.url, loadEventCatalogue());
 const topic = new TopicReader(createKafka(config, 'payments-spec'), 'payments.payment-completed');
 
 describe('POST /payments (payments service and its outbox relay, as a real process)', () => {

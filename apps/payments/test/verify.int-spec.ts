@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
 import { loadEventCatalogue } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { paymentBody, postPayment, ServiceProcess, TopicReader } from '@ensemble/testing';
 import { verifyPayments } from '../cli/verify';
 import { PaymentDifference } from '../src/payment-history';

@@ -55,10 +55,6 @@ export class EventCodec {
     this.maxValueBytes = options.maxValueBytes ?? 1024 * 1024;
   }
 
-  static forRegistry(url: string, catalogue: EventCatalogue, options?: EventCodecOptions): EventCodec {
-    return new EventCodec(new SchemaRegistry({ host: url }), url, catalogue, options);
-  }
-
   /** Registers the event's schema on first use (a no-op for a schema the registry already has) and encodes. */
   async encode<T extends EventType>(eventType: T, event: EventTypes[T]): Promise<Buffer> {
     const schemaId = await this.schemaId(eventType);

@@ -4,9 +4,10 @@ import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { claimingItems } from '@ensemble/testing';
 import { EventCodec } from '../src/event-codec';
 import { UndecodableRecordError } from '../src/undecodable-record-error';
+import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 
 const REGISTRY_URL = loadPlatformConfig().schemaRegistry.url;
-const codec = EventCodec.forRegistry(REGISTRY_URL, loadEventCatalogue());
+const codec = createEventCodec(REGISTRY_URL, loadEventCatalogue());
 const TOPIC = 'payments.payment-completed';
 
 const paymentId = randomUUID();
@@ -110,7 +111,7 @@ describe('EventCodec', () => {
     });
 
     it('a value above the size cap, unread', async () => {
-      const small = EventCodec.forRegistry(REGISTRY_URL, loadEventCatalogue(), { maxValueBytes: 100 });
+      const small = createEventCodec(REGISTRY_URL, loadEventCatalogue(), { maxValueBytes: 100 });
       expect(await refusal(await codec.encode('PaymentCompleted', event), TOPIC, small)).toMatchObject({ reason: 'oversized-record' });
     });
 

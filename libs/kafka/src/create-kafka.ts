@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
+import { Kafka, logLevel, LogEntry } from 'kafkajs';
 import { PlatformConfig } from '@ensemble/config';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
@@ -9,10 +9,11 @@ const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** Injection token of the process's one Kafka client, which the platform module builds with {@link createKafka}. */
-export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
-
-/** A kafkajs client for the configured brokers that logs through Nest's logger, warnings and up. */
+/**
+ * A kafkajs client for the configured brokers that logs through Nest's logger, warnings and up.
+ * Built by the platform module once per process (the layer rules let nothing else in the libraries
+ * and services import this file), and by the specs and commands of the top layer.
+ */
 export function createKafka(config: PlatformConfig, clientId: string): Kafka {
   return new Kafka({
     clientId,
@@ -25,12 +26,4 @@ export function createKafka(config: PlatformConfig, clientId: string): Kafka {
         new Logger(`kafkajs:${namespace}`)[LEVELS[level] ?? 'log'](`${message} ${JSON.stringify(extra)}`);
       },
   });
-}
-
-/**
- * The producer for records whose order and uniqueness matter: idempotent (acks=all, retries never
- * duplicate) with one request in flight, so that a retried batch cannot overtake the next one.
- */
-export function createOrderedProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 }

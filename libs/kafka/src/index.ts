@@ -1,4 +1,5 @@
-export * from './create-kafka';
+export * from './kafka-client';
+export * from './ordered-producer';
 export * from './headers-as-strings';
 export * from './consumer-group-lag';
 export * from './read-to-end';

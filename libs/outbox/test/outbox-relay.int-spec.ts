@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
+import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
-import { createKafka, createOrderedProducer } from '@ensemble/kafka';
+import { createOrderedProducer } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { createScratchDatabase, paymentCompletedEvent, ScratchDatabase, TopicReader } from '@ensemble/testing';
 import { OUTBOX_MIGRATIONS } from '../src/migrations';
 import { measureOutboxBacklog } from '../src/outbox-backlog';
@@ -14,7 +16,7 @@ import { DEFAULT_RELAY_OPTIONS, OutboxRelay, OutboxRelayOptions } from '../src/o
 const config = loadPlatformConfig();
 const ROOT = join(__dirname, '..', '..', '..');
 const kafka = createKafka(config, 'outbox-relay-spec');
-const codec = EventCodec.forRegistry(config.schemaRegistry.url, loadEventCatalogue());
+const codec = createEventCodec(config.schemaRegistry.url, loadEventCatalogue());
 
 /** The n-th event of an aggregate: its position rides in amountMinor so that order can be read back. */
 function nthEvent(aggregateId: string, n: number): PaymentCompleted {

@@ -1,8 +1,9 @@
 import { Kafka } from 'kafkajs';
 import { PlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
+import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { EventCatalogue, loadEventCatalogue } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 
 /**
  * What a process shares with every part of it, built once: the catalogue (read from `schemas/`),
@@ -19,7 +20,7 @@ export function createPlatformClients(config: PlatformConfig, clientId: string):
   const catalogue = loadEventCatalogue();
   return {
     catalogue,
-    codec: EventCodec.forRegistry(config.schemaRegistry.url, catalogue),
+    codec: createEventCodec(config.schemaRegistry.url, catalogue),
     kafka: createKafka(config, clientId),
   };
 }
