@@ -6,21 +6,20 @@
  * choreography. Times are milliseconds since the payment's POST through the live page, or since the
  * payment was completed for payments posted elsewhere.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadServiceUrls } from '@ensemble/config';
+import { retry } from '@ensemble/retry';
 import type { FeedState } from '../src/choreography-feed';
 import type { PaymentRowView, ReactingService } from '../src/payment-timeline';
 
 const REACTING: ReactingService[] = ['invoice', 'crm', 'shipping', 'dashboards'];
-const RECONNECT_MS = 2_000;
+/** The longest wait before following the stream again: a console that comes up is followed within it. */
+const RECONNECT_MAX_MS = 2_000;
 /** Payments whose printed lines are remembered, so that each line is printed once. */
 const REMEMBERED = 2_000;
 
 const short = (id: string) => id.slice(0, 8);
 const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
 const printed = new Map<string, Set<string>>();
-/** The last reason the stream could not be followed, printed once rather than at every retry. */
-let lastProblem = '';
 
 function print(line: string): void {
   console.log(`${new Date().toISOString().slice(11, 23)}  ${line}`);
@@ -81,10 +80,11 @@ async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
   }
 }
 
-async function follow(url: string): Promise<void> {
+/** Prints the console's stream until it ends; calls `answered` once the console has answered. */
+async function follow(url: string, answered: () => void): Promise<never> {
   const response = await fetch(`${url}/live/stream`, { headers: { accept: 'text/event-stream' } });
   if (!response.ok || !response.body) throw new Error(`${url}/live/stream answered ${response.status}`);
-  lastProblem = '';
+  answered();
   for await (const { event, data } of serverSentEvents(response.body)) {
     if (event === 'payments') (JSON.parse(data) as PaymentRowView[]).forEach(show);
     if (event === 'feed') {
@@ -96,18 +96,27 @@ async function follow(url: string): Promise<void> {
   throw new Error('the stream ended');
 }
 
+/** Follows the stream until Ctrl-C, again each time it ends or cannot be reached. */
 async function main(): Promise<void> {
   const url = loadServiceUrls().console;
-  for (;;) {
-    try {
-      await follow(url);
-    } catch (error) {
-      const problem = `${(error as { cause?: Error }).cause?.message ?? (error as Error).message}`;
-      if (problem !== lastProblem) print(`no live stream from ${url} (${problem}); start the platform with npm start, or set CONSOLE_URL. Retrying…`);
-      lastProblem = problem;
-    }
-    await sleep(RECONNECT_MS);
-  }
+  /** The last reason the stream could not be followed, printed once rather than at every retry. */
+  let lastProblem = '';
+  await retry(
+    (_attempt, _bail, progressed) =>
+      follow(url, () => {
+        lastProblem = '';
+        progressed();
+      }),
+    {
+      initialMs: 500,
+      maxMs: RECONNECT_MAX_MS,
+      onRetry: (error) => {
+        const problem = `${(error as { cause?: Error }).cause?.message ?? (error as Error).message}`;
+        if (problem !== lastProblem) print(`no live stream from ${url} (${problem}); start the platform with npm start, or set CONSOLE_URL. Retrying…`);
+        lastProblem = problem;
+      },
+    },
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, Logger, MessageEvent, OnModuleDestroy } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import { Inject, Injectable, MessageEvent, OnModuleDestroy } from '@nestjs/common';
 import type { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import { concat, defer, Observable, of, Subject } from 'rxjs';
 import { ProcessName, SERVICE_URLS } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue, InvoiceIssued, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
 import { committedOffsets, KAFKA_CLIENT } from '@ensemble/kafka';
-import { backoffDelay } from '@ensemble/retry';
+import { EnsembleError, retry } from '@ensemble/retry';
 import { PaymentSummary, PaymentTimeline, ReactingService, Reaction } from './payment-timeline';
 
 /** Payments kept for the page, and sent to one that connects. */
@@ -22,6 +22,20 @@ const REACTING_BY_COMMIT = ['crm', 'dashboards'] as const satisfies ReactingServ
 
 export type FeedState = { state: 'idle' | 'connecting' | 'live'; since: number; topics: string[]; error?: string };
 
+/** What the feed reports, for logs and metrics; the feed itself never logs. */
+export interface ChoreographyFeedEvents {
+  /** The feed follows `topics` from their ends, and notices reactions. */
+  following: [{ topics: string[] }];
+  /** Connecting failed, or the feed's consumer stopped for good: the feed connects again after `retryInMs`; `attempt` numbers its connections. */
+  connectFailed: [{ error: Error; attempt: number; retryInMs: number }];
+  /** A record that cannot be decoded is left off the page. */
+  recordSkipped: [{ topic: string; partition: number; offset: string; error: Error }];
+  /** The consumer groups' commits could not be read: CRM's and dashboards' reactions are noticed at a later read. */
+  commitsUnread: [{ error: Error }];
+  /** CRM did not answer for a customer: its reaction shows without the lifetime value. */
+  crmLookupFailed: [{ customerId: string; crmUrl: string; error: Error }];
+}
+
 /**
  * What the live view knows of the choreography: reads the event topics from their ends, as of the
  * feed's start, in a throwaway consumer group of its own that commits nothing; notices CRM's and
@@ -30,8 +44,7 @@ export type FeedState = { state: 'idle' | 'connecting' | 'live'; since: number; 
  * watches spends nothing on it; a slow or absent Kafka only delays the feed.
  */
 @Injectable()
-export class ChoreographyFeed implements OnModuleDestroy {
-  private readonly logger = new Logger('live-feed');
+export class ChoreographyFeed extends EventEmitter<ChoreographyFeedEvents> implements OnModuleDestroy {
   private readonly topics: { payments: string; invoices: string; shipments: string };
   private readonly timeline = new PaymentTimeline(RETAINED_PAYMENTS);
   private readonly messages = new Subject<MessageEvent>();
@@ -39,6 +52,7 @@ export class ChoreographyFeed implements OnModuleDestroy {
   private state: FeedState;
   private running?: Promise<void>;
   private readonly stopped = new AbortController();
+  private readonly whenStopped = new Promise<void>((resolve) => this.stopped.signal.addEventListener('abort', () => resolve(), { once: true }));
   private noticing = false;
   private consumer?: Consumer;
   private admin?: Admin;
@@ -50,6 +64,7 @@ export class ChoreographyFeed implements OnModuleDestroy {
     catalogue: EventCatalogue,
     @Inject(SERVICE_URLS) private readonly serviceUrls: Record<ProcessName, string>,
   ) {
+    super();
     this.topics = {
       payments: catalogue.get('PaymentCompleted').topic,
       invoices: catalogue.get('InvoiceIssued').topic,
@@ -84,33 +99,47 @@ export class ChoreographyFeed implements OnModuleDestroy {
 
   private start(): void {
     if (this.running || this.stopped.signal.aborted) return;
-    this.running = this.connectUntilLive();
+    this.running = this.followUntilStopped();
     this.timers = [
       setInterval(() => this.flush(), FLUSH_INTERVAL_MS),
       setInterval(() => void this.noticeCommits(), COMMIT_POLL_INTERVAL_MS),
     ];
   }
 
-  private async connectUntilLive(): Promise<void> {
-    for (let attempt = 1; !this.stopped.signal.aborted; attempt++) {
-      try {
-        await this.connect();
-        if (this.stopped.signal.aborted) return;
-        this.setState({ state: 'live' });
-        this.logger.log(`following ${this.state.topics.join(', ')}`);
-        return;
-      } catch (error) {
-        await this.disconnect();
-        if (this.stopped.signal.aborted) return;
-        const retryInMs = backoffDelay(attempt, { initialMs: 1_000, maxMs: 15_000 });
-        this.setState({ state: 'connecting', error: `Kafka: ${(error as Error).message}` });
-        this.logger.warn(`cannot follow the event topics yet (attempt ${attempt}, again in ${retryInMs} ms): ${(error as Error).message}`);
-        await sleep(retryInMs, undefined, { signal: this.stopped.signal }).catch(() => undefined);
-      }
-    }
+  /**
+   * Follows the topics until stopped: connects, and connects again after a failed connection or a
+   * crash kafkajs does not recover from, with one backoff that only going live starts over. A Kafka
+   * that is away is waited for, its state shown on the page meanwhile.
+   */
+  private async followUntilStopped(): Promise<void> {
+    await retry(
+      async (_attempt, bail, wentLive) => {
+        try {
+          const { crashed } = await this.connect();
+          if (this.stopped.signal.aborted) return;
+          this.setState({ state: 'live' });
+          this.emit('following', { topics: this.state.topics });
+          wentLive();
+          await Promise.race([crashed, this.whenStopped]);
+        } catch (error) {
+          await this.disconnect();
+          if (this.stopped.signal.aborted) bail(error);
+          this.setState({ state: 'connecting', error: `Kafka: ${(error as Error).message}` });
+          // Whatever failed, the feed connects again, whatever kafkajs says of its spent retries.
+          throw new EnsembleError((error as Error).message, { retriable: true, cause: error });
+        }
+      },
+      {
+        initialMs: 1_000,
+        maxMs: 15_000,
+        signal: this.stopped.signal,
+        onRetry: (error, { attempt, delayMs }) => this.emit('connectFailed', { error: (error as Error).cause as Error, attempt: attempt - 1, retryInMs: delayMs }),
+      },
+    ).catch(() => undefined);
   }
 
-  private async connect(): Promise<void> {
+  /** Connects and resolves once the feed's group is joined, with a promise that rejects if its consumer stops for good. */
+  private async connect(): Promise<{ crashed: Promise<never> }> {
     this.setState({ state: 'connecting' });
     this.admin = this.kafka.admin();
     await this.admin.connect();
@@ -118,11 +147,13 @@ export class ChoreographyFeed implements OnModuleDestroy {
     // The ends as of now, sought once the group is assigned: what is published while it joins is not missed.
     const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await this.admin!.fetchTopicOffsets(topic) })));
     const consumer = (this.consumer = this.kafka.consumer({ groupId: `console-feed-${randomUUID()}`, maxWaitTimeInMs: 100 }));
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || this.stopped.signal.aborted) return;
-      this.logger.warn(`the feed's consumer stopped (${payload.error.message}); reconnecting`);
-      this.running = this.disconnect().then(() => this.connectUntilLive());
+    const crashed = new Promise<never>((_resolve, reject) => {
+      // kafkajs restarts the consumer itself after a retriable error; after any other, the feed connects again.
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) reject(new Error(`the feed's consumer stopped: ${payload.error.message}`));
+      });
     });
+    crashed.catch(() => undefined);
     // Live once the group is joined, so that the first reactions are timed when they happen, not when the group formed.
     const joined = new Promise<void>((resolve) => {
       const stopListening = consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -137,7 +168,8 @@ export class ChoreographyFeed implements OnModuleDestroy {
     for (const { topic, partitions } of ends) {
       for (const { partition, high } of partitions) consumer.seek({ topic, partition, offset: high });
     }
-    await joined;
+    await Promise.race([joined, crashed]);
+    return { crashed };
   }
 
   private async disconnect(): Promise<void> {
@@ -152,7 +184,7 @@ export class ChoreographyFeed implements OnModuleDestroy {
     try {
       event = await this.codec.decode(topic, message.value);
     } catch (error) {
-      return this.logger.warn(`skipped ${topic}[${partition}]@${message.offset}: ${(error as Error).message}`);
+      return void this.emit('recordSkipped', { topic, partition, offset: message.offset, error: error as Error });
     }
     const record = { topic, partition, offset: message.offset };
     if (topic === this.topics.payments) return this.timeline.completed(event as PaymentCompleted, record, at);
@@ -179,7 +211,7 @@ export class ChoreographyFeed implements OnModuleDestroy {
         }),
       );
     } catch (error) {
-      this.logger.warn(`cannot read the consumer groups' commits: ${(error as Error).message}`);
+      this.emit('commitsUnread', { error: error as Error });
     } finally {
       this.noticing = false;
     }
@@ -191,9 +223,10 @@ export class ChoreographyFeed implements OnModuleDestroy {
     let lifetimeValueMinor: number | undefined;
     try {
       const response = await fetch(`${this.serviceUrls.crm}/customers/${encodeURIComponent(payment.customerId)}`, { signal: AbortSignal.timeout(CRM_ANSWER_TIMEOUT_MS) });
-      if (response.ok) lifetimeValueMinor = ((await response.json()) as { lifetimeValueMinor: Record<string, number> }).lifetimeValueMinor[payment.currency];
+      if (!response.ok) throw new Error(`it answered ${response.status}`);
+      lifetimeValueMinor = ((await response.json()) as { lifetimeValueMinor: Record<string, number> }).lifetimeValueMinor[payment.currency];
     } catch (error) {
-      this.logger.warn(`crm did not answer for customer ${payment.customerId} at ${this.serviceUrls.crm}: ${(error as Error).message}`);
+      this.emit('crmLookupFailed', { customerId: payment.customerId, crmUrl: this.serviceUrls.crm, error: error as Error });
     } finally {
       this.askingCrm.delete(payment.paymentId);
     }

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { loadServiceUrls, SERVICE_URLS } from '@ensemble/config';
+import { MetricsModule } from '@ensemble/metrics';
 import { PlatformModule } from '@ensemble/platform';
 import { ChoreographyFeed } from './choreography-feed';
+import { ConsoleInstrumentation } from './console-instrumentation';
 import { HealthController } from './health.controller';
 import { LiveController } from './live.controller';
 import { PaymentForwarding } from './payment-forwarding';
@@ -12,11 +14,12 @@ import { ServiceReplays } from './service-replays';
 /**
  * The operator's console: the live view of the choreography at `GET /`, its event stream, and the
  * services it reaches on the page's behalf. Unlike the services it has no database and reacts to
- * no event: it reads Kafka's topics and offsets and calls the services over HTTP.
+ * no event: it reads Kafka's topics and offsets and calls the services over HTTP. What its feed and
+ * sampler report becomes logs and metrics (`GET /metrics`) through {@link ConsoleInstrumentation}.
  */
 @Module({
-  imports: [PlatformModule.forRoot({ clientId: 'console' })],
+  imports: [PlatformModule.forRoot({ clientId: 'console' }), MetricsModule],
   controllers: [LiveController, HealthController],
-  providers: [{ provide: SERVICE_URLS, useFactory: () => loadServiceUrls() }, ServiceApi, ChoreographyFeed, PlatformStatus, PaymentForwarding, ServiceReplays],
+  providers: [{ provide: SERVICE_URLS, useFactory: () => loadServiceUrls() }, ServiceApi, ChoreographyFeed, PlatformStatus, ConsoleInstrumentation, PaymentForwarding, ServiceReplays],
 })
 export class ConsoleModule {}

@@ -1,5 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, Logger, MessageEvent, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, MessageEvent, OnModuleDestroy } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { concat, defer, Observable, of, Subject } from 'rxjs';
 import { CONSUMING_SERVICES, ProcessName, PRODUCING_SERVICES, SERVICE_URLS, ServiceName } from '@ensemble/config';
@@ -30,11 +31,16 @@ export interface PlatformSample {
   /** PaymentCompleted records appended per second since the previous sample. */
   paymentsPerSecond: number;
   groups: ConsumerGroupStatus[];
-  /** Outbox rows not yet published, per producing service; null when the service did not answer GET /metrics. */
   /** Rows not yet published, and of those the parked ones (which cannot be published); null when the service does not answer. */
   outboxBacklog: Array<{ service: ServiceName; events: number | null; parked: number | null }>;
   /** Why the sample is empty: Kafka did not answer. */
   error?: string;
+}
+
+/** What the sampler reports, for logs and metrics; the sampler itself never logs. */
+export interface PlatformStatusEvents {
+  /** Kafka did not answer a sample: the page shows why, and the next sample connects again. */
+  sampleFailed: [{ error: Error }];
 }
 
 /** What a sample counts, for the rates of the next one. */
@@ -49,8 +55,7 @@ interface Counts {
  * per partition, throughput and dead letters, and each producing service's outbox backlog.
  */
 @Injectable()
-export class PlatformStatus implements OnModuleDestroy {
-  private readonly logger = new Logger('live-status');
+export class PlatformStatus extends EventEmitter<PlatformStatusEvents> implements OnModuleDestroy {
   private readonly paymentsTopic: string;
   private readonly messages = new Subject<MessageEvent>();
   private readonly stopped = new AbortController();
@@ -64,6 +69,7 @@ export class PlatformStatus implements OnModuleDestroy {
     catalogue: EventCatalogue,
     @Inject(SERVICE_URLS) private readonly serviceUrls: Record<ProcessName, string>,
   ) {
+    super();
     this.paymentsTopic = catalogue.get('PaymentCompleted').topic;
   }
 
@@ -83,12 +89,13 @@ export class PlatformStatus implements OnModuleDestroy {
     await this.sampling;
   }
 
+  /** A scheduler rather than a retry: a failed sample is shown as one, and the next, a second later, connects again. */
   private async sampleEverySecond(): Promise<void> {
     while (!this.stopped.signal.aborted) {
       const started = Date.now();
       const sample = await this.sample().catch(async (error: unknown) => {
         if (this.stopped.signal.aborted) return undefined;
-        this.logger.warn(`cannot sample the consumer groups: ${(error as Error).message}`);
+        this.emit('sampleFailed', { error: error as Error });
         await this.admin?.disconnect().catch(() => undefined);
         this.admin = this.previous = undefined;
         return { at: Date.now(), paymentsPerSecond: 0, groups: [], outboxBacklog: [], error: `Kafka: ${(error as Error).message}` };
