@@ -2,4 +2,5 @@ export * from './create-kafka';
 export * from './headers-as-strings';
 export * from './consumer-group-lag';
 export * from './read-to-end';
+export * from './record-position';
 export * from './refused-for-good';
