@@ -4,8 +4,8 @@ import { Client } from 'pg';
 import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, InvoiceIssued, loadEventCatalogue, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
-import { createKafka } from '@ensemble/kafka';
-import { Choreography, eventually, paymentBody, postPayment, ReadRecord, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
+import { createKafka, ReadRecord } from '@ensemble/kafka';
+import { Choreography, eventually, paymentBody, postPayment, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'choreography-spec');

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
-import { createKafka, headersAsStrings } from '@ensemble/kafka';
+import { createKafka, headersAsStrings, ReadRecord } from '@ensemble/kafka';
 import { FAILURE_HEADERS, failureTopics, RetrySigner } from '@ensemble/event-consumer';
 import { ReplayClient } from '@ensemble/replay';
 import {
@@ -14,7 +14,6 @@ import {
   paymentBody,
   paymentCompletedEvent,
   postPayment,
-  ReadRecord,
   TopicReader,
   waitUntilCaughtUp,
 } from '@ensemble/testing';
