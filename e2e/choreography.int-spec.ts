@@ -5,8 +5,9 @@ import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/c
 import { EventCodec } from '@ensemble/event-codec';
 import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { EnsembleEvent, InvoiceIssued, loadEventCatalogue, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
+import { ReadRecord } from '@ensemble/kafka';
 import { createKafka } from '@ensemble/kafka/create-kafka';
-import { Choreography, eventually, paymentBody, postPayment, ReadRecord, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
+import { Choreography, eventually, paymentBody, postPayment, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'choreography-spec');

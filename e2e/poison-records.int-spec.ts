@@ -5,7 +5,7 @@ import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/c
 import { EventCodec } from '@ensemble/event-codec';
 import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
-import { headersAsStrings } from '@ensemble/kafka';
+import { headersAsStrings, ReadRecord } from '@ensemble/kafka';
 import { createKafka } from '@ensemble/kafka/create-kafka';
 import { FAILURE_HEADERS, failureTopics, RetrySigner } from '@ensemble/event-consumer';
 import { ReplayClient } from '@ensemble/replay';
@@ -16,7 +16,6 @@ import {
   paymentBody,
   paymentCompletedEvent,
   postPayment,
-  ReadRecord,
   TopicReader,
   waitUntilCaughtUp,
 } from '@ensemble/testing';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { EventCodec } from '@ensemble/event-codec';
+import { RecordPosition } from '@ensemble/kafka';
 
 /**
  * The floor for any consumer here: a bare kafkajs consumer in a fresh group that reads `topics` from
@@ -10,7 +11,7 @@ import { EventCodec } from '@ensemble/event-codec';
 export async function measureBareDecoding(
   kafka: Kafka,
   codec: EventCodec,
-  starts: Array<{ topic: string; partition: number; offset: string }>,
+  starts: RecordPosition[],
   records: number,
 ): Promise<number> {
   const topics = [...new Set(starts.map((start) => start.topic))];

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { CONSUMING_SERVICES, loadPlatformConfig, PlatformConfig, SERVICE_NAMES, ServiceName } from '@ensemble/config';
 import { failureTopics } from '@ensemble/event-consumer';
-import { headersAsStrings, readToEnd } from '@ensemble/kafka';
+import { headersAsStrings, readToEnd, RecordPosition } from '@ensemble/kafka';
 import { createKafka } from '@ensemble/kafka/create-kafka';
 import { retry } from '@ensemble/retry';
 import { Choreography, eventually, paymentBody, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
@@ -131,7 +131,7 @@ async function settle(config: PlatformConfig): Promise<void> {
   }
 }
 
-async function verify(config: PlatformConfig, run: string, accepted: Map<string, { customerId: string; amountMinor: number; currency: string }>, marks: Map<string, Map<number, string>>): Promise<string[]> {
+async function verify(config: PlatformConfig, run: string, accepted: Map<string, { customerId: string; amountMinor: number; currency: string }>, marks: RecordPosition[]): Promise<string[]> {
   const ids = [...accepted.keys()];
   const found: string[] = [];
   const perPayment = async (service: ServiceName, sql: string, what: string) => {
@@ -176,14 +176,14 @@ async function verify(config: PlatformConfig, run: string, accepted: Map<string,
 }
 
 /** The end offsets of every dead-letter topic, before the run. */
-async function deadLetterEnds(config: PlatformConfig): Promise<Map<string, Map<number, string>>> {
+async function deadLetterEnds(config: PlatformConfig): Promise<RecordPosition[]> {
   const admin = createKafka(config, 'chaos-marks').admin();
   await admin.connect();
   try {
-    const marks = new Map<string, Map<number, string>>();
+    const marks: RecordPosition[] = [];
     for (const service of CONSUMING_SERVICES) {
       const topic = failureTopics(service).deadLetter;
-      marks.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, high])));
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) marks.push({ topic, partition, offset: high });
     }
     return marks;
   } finally {
@@ -191,15 +191,13 @@ async function deadLetterEnds(config: PlatformConfig): Promise<Map<string, Map<n
   }
 }
 
-async function deadLettersSince(config: PlatformConfig, marks: Map<string, Map<number, string>>, keys: Set<string>): Promise<string[]> {
+async function deadLettersSince(config: PlatformConfig, marks: RecordPosition[], keys: Set<string>): Promise<string[]> {
   const kafka = createKafka(config, 'chaos-dead-letters');
   const found: string[] = [];
-  for (const [topic, ends] of marks) {
-    await readToEnd(kafka, { groupId: `chaos-dead-letters-${randomUUID()}`, topics: [topic], commit: false }, async (_topic, partition, message) => {
-      if (BigInt(message.offset) < BigInt(ends.get(partition) ?? '0')) return;
-      if (keys.has(message.key?.toString() ?? '')) found.push(`${topic}@${message.offset}: ${headersAsStrings(message.headers)['ensemble-error-reason']}`);
-    });
-  }
+  const topics = [...new Set(marks.map(({ topic }) => topic))];
+  await readToEnd(kafka, { topics, group: { throwaway: 'chaos-dead-letters' }, from: marks }, async ({ topic, offset, message }) => {
+    if (keys.has(message.key?.toString() ?? '')) found.push(`${topic}@${offset}: ${headersAsStrings(message.headers)['ensemble-error-reason']}`);
+  });
   return found;
 }
 

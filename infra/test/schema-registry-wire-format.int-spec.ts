@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Type } from 'avsc';
 import { Admin, Partitioners } from 'kafkajs';
+import { readToEnd } from '@ensemble/kafka';
 import { createScratchTopic, kafka, platform } from './kafka-clients';
 
 const registry = new SchemaRegistry({ host: platform.schemaRegistry.url });
@@ -49,13 +50,10 @@ describe('Kafka and the schema registry, over real connections', () => {
     await producer.send({ topic, acks: -1, messages: [{ key: order.orderId, value }] });
     await producer.disconnect();
 
-    const consumer = kafka.consumer({ groupId: `spec-${randomUUID()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const received = await new Promise<Buffer>((resolve) => {
-      void consumer.run({ eachMessage: async ({ message }) => resolve(message.value as Buffer) });
-    });
-    await consumer.disconnect();
+    const values: Buffer[] = [];
+    await readToEnd(kafka, { topics: [topic], group: { throwaway: 'spec' } }, async ({ message }) => void values.push(message.value as Buffer));
+    const [received] = values;
+    expect(values).toHaveLength(1);
 
     expect(received[0]).toBe(0); // magic byte
     expect(received.readInt32BE(1)).toBe(id); // schema id, big-endian

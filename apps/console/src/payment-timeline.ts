@@ -1,11 +1,5 @@
 import { EventEnvelope, PaymentCompleted } from '@ensemble/events';
-
-/** Where a record sits in Kafka. */
-export interface RecordPosition {
-  topic: string;
-  partition: number;
-  offset: string;
-}
+import type { RecordPosition } from '@ensemble/kafka';
 
 /** What each consuming service did about a payment, as far as the live view can tell. */
 export interface ReactionFacts {

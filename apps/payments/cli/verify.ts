@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { Admin, Kafka, KafkaJSDeleteGroupsError, KafkaMessage } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
 import { EventCodec, UndecodableRecordError } from '@ensemble/event-codec';
 import { EnsembleEvent } from '@ensemble/events';
-import { readToEnd } from '@ensemble/kafka';
+import { ReadRecord, readToEnd } from '@ensemble/kafka';
 import { createPlatformClients } from '@ensemble/platform';
 import { differences, foldPaymentEvents, PaymentDifference } from '../src/payment-history';
 import type { Payment } from '../src/payment.entity';
@@ -73,29 +72,20 @@ async function loadPayments(db: Client, ids?: string[]): Promise<Payment[]> {
 /** Every record of `topics` from the beginning up to the end offsets taken when it starts, in a throwaway consumer group. */
 async function readPaymentsTopics(kafka: Kafka, codec: EventCodec, topics: string[], log: (line: string) => void): Promise<TopicContents> {
   const contents: TopicContents = { events: [], undecodable: [] };
-  const groupId = `payments.verify.${randomUUID()}`;
   let loggedAt = Date.now();
-  try {
-    // Nothing is committed: the group is thrown away afterwards.
-    const read = await readToEnd(kafka, { groupId, topics, commit: false }, async (topic, partition, message) => {
-      await decodeInto(contents, codec, topic, partition, message);
-      if (Date.now() - loggedAt >= PROGRESS_INTERVAL_MS) {
-        log(`read ${contents.events.length + contents.undecodable.length} records`);
-        loggedAt = Date.now();
-      }
-    });
-    log(`read ${read} records: ${contents.events.length} events, ${contents.undecodable.length} undecodable`);
-    return contents;
-  } finally {
-    const admin = kafka.admin();
-    await admin.connect();
-    await deleteGroup(admin, groupId);
-    await admin.disconnect();
-  }
+  const read = await readToEnd(kafka, { topics, group: { throwaway: 'payments.verify' } }, async (record) => {
+    await decodeInto(contents, codec, record);
+    if (Date.now() - loggedAt >= PROGRESS_INTERVAL_MS) {
+      log(`read ${contents.events.length + contents.undecodable.length} records`);
+      loggedAt = Date.now();
+    }
+  });
+  log(`read ${read} records: ${contents.events.length} events, ${contents.undecodable.length} undecodable`);
+  return contents;
 }
 
 /** A record that no retry can decode is a finding, not a failure: it stays on the topic, and the consumers dead-lettered it. */
-async function decodeInto(contents: TopicContents, codec: EventCodec, topic: string, partition: number, message: KafkaMessage): Promise<void> {
+async function decodeInto(contents: TopicContents, codec: EventCodec, { topic, partition, offset, message }: ReadRecord): Promise<void> {
   try {
     contents.events.push(await codec.decode(topic, message.value));
   } catch (error) {
@@ -104,19 +94,9 @@ async function decodeInto(contents: TopicContents, codec: EventCodec, topic: str
       kind: 'undecodable-record',
       topic,
       partition,
-      offset: message.offset,
+      offset,
       key: message.key?.toString() ?? null,
       reason: error.reason,
     });
-  }
-}
-
-/** A group that never committed an offset may already be gone once its only member left. */
-async function deleteGroup(admin: Admin, groupId: string): Promise<void> {
-  try {
-    await admin.deleteGroups([groupId]);
-  } catch (error) {
-    const gone = error instanceof KafkaJSDeleteGroupsError && error.groups.every((group) => group.error?.type === 'GROUP_ID_NOT_FOUND');
-    if (!gone) throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EnsembleEvent, PaymentCompleted } from '@ensemble/events';
+import type { RecordPosition } from '@ensemble/kafka';
 import type { Payment } from './payment.entity';
 
 /** A payment as its events tell it. */
@@ -29,7 +30,7 @@ export type PaymentDifference =
   | { kind: 'completed-more-than-once'; paymentId: string; eventIds: string[] }
   | { kind: 'field-differs'; paymentId: string; field: PaymentField; database: unknown; events: unknown }
   /** A record on a payments topic that no event can be read from, so whatever it announced cannot be checked. */
-  | { kind: 'undecodable-record'; topic: string; partition: number; offset: string; key: string | null; reason: string };
+  | ({ kind: 'undecodable-record'; key: string | null; reason: string } & RecordPosition);
 
 /**
  * Rebuilds every payment from the payments events, in topic order. A PaymentCompleted delivered

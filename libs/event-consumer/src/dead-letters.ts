@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { ServiceName } from '@ensemble/config';
 import { createOrderedProducer, headersAsStrings, readToEnd } from '@ensemble/kafka';
@@ -13,7 +12,7 @@ export interface DeadLetter {
 /** Every dead letter of the service, oldest first, with the headers that say where it came from and why. */
 export async function listDeadLetters(kafka: Kafka, service: ServiceName): Promise<DeadLetter[]> {
   const letters: DeadLetter[] = [];
-  await readToEnd(kafka, { groupId: `${service}.dead-letter-list-${randomUUID()}`, topics: [failureTopics(service).deadLetter], commit: false }, async (_topic, _partition, message) => {
+  await readToEnd(kafka, { topics: [failureTopics(service).deadLetter], group: { throwaway: `${service}.dead-letter-list` } }, async ({ message }) => {
     letters.push({
       offset: message.offset,
       headers: headersAsStrings(message.headers),
@@ -42,7 +41,7 @@ export async function redriveDeadLetters(kafka: Kafka, service: ServiceName, sig
   await producer.connect();
   const redrive: Redrive = { redriven: 0, refused: 0 };
   try {
-    await readToEnd(kafka, { groupId: `${service}.dead-letter-redrive`, topics: [deadLetter], commit: true }, async (_topic, _partition, message) => {
+    await readToEnd(kafka, { topics: [deadLetter], group: { cursor: `${service}.dead-letter-redrive` } }, async ({ message }) => {
       const letter = { key: message.key, value: message.value, headers: headersAsStrings(message.headers) };
       if (message.value === null || !signer.verify({ topic: deadLetter, ...letter })) {
         redrive.refused++;

@@ -1,12 +1,10 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import { EnsembleEvent, EventOrigin } from '@ensemble/events';
+import type { RecordPosition } from '@ensemble/kafka';
 
-export interface Delivery {
-  /** The topic the event was published to (for a retried record, its original topic). */
-  topic: string;
-  partition: number;
-  offset: string;
+/** Where an event was published (for a retried record, its original position) and the headers it came with. */
+export interface Delivery extends RecordPosition {
   headers: Record<string, string>;
 }
 

@@ -1,11 +1,10 @@
 import { EntityManager } from 'typeorm';
 import { preparedQuery } from '@ensemble/database';
+import type { RecordPosition } from '@ensemble/kafka';
 
-export interface DeliveredEvent {
+/** An event to record as processed, with where it was read. */
+export interface DeliveredEvent extends RecordPosition {
   eventId: string;
-  topic: string;
-  partition: number;
-  offset: string;
   /** The business fact the event stands for (one event type happening to one aggregate), when it has one. */
   fact?: string;
   /** A hash of the event's content, compared when a second event claims the same fact. */

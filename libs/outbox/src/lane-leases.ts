@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
+import { AdvisoryLease, SessionQuery } from '@ensemble/database';
 import { OUTBOX_LANES } from './outbox-contract';
 
 /** Advisory-lock key spaces (first half of a two-int key): one for lanes, one for relay membership. */
@@ -14,15 +15,18 @@ const MEMBER_LOCKS = 0x0b0c_0002;
  */
 export class LaneLeases {
   private readonly lanes = new Set<number>();
+  private readonly query: SessionQuery;
 
-  constructor(private readonly client: Client) {}
+  constructor(client: Client) {
+    this.query = async (sql, parameters) => (await client.query(sql, parameters)).rows;
+  }
 
   get held(): number[] {
     return [...this.lanes].sort((a, b) => a - b);
   }
 
   async join(): Promise<void> {
-    await this.client.query('SELECT pg_advisory_lock($1, $2)', [MEMBER_LOCKS, randomInt(1, 2 ** 31 - 1)]);
+    await new AdvisoryLease(this.query, [MEMBER_LOCKS, randomInt(1, 2 ** 31 - 1)]).take();
   }
 
   /**
@@ -30,24 +34,19 @@ export class LaneLeases {
    * batches, so a lane changes hands only when everything its holder read from it is marked published.
    */
   async rebalance(): Promise<void> {
-    const { rows } = await this.client.query<{ members: number }>(
-      `SELECT count(*)::int AS members FROM pg_locks
-        WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid::bigint = $1
-          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      [MEMBER_LOCKS],
-    );
-    const share = Math.ceil(OUTBOX_LANES / Math.max(1, rows[0].members));
+    const members = await AdvisoryLease.countHolders(this.query, MEMBER_LOCKS);
+    const share = Math.ceil(OUTBOX_LANES / Math.max(1, members));
     for (const lane of this.held.slice(share)) {
-      await this.client.query('SELECT pg_advisory_unlock($1, $2)', [LANE_LOCKS, lane]);
+      await this.laneLease(lane).release();
       this.lanes.delete(lane);
     }
     for (let lane = 0; lane < OUTBOX_LANES && this.lanes.size < share; lane++) {
       if (this.lanes.has(lane)) continue;
-      const { rows: taken } = await this.client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock($1, $2) AS locked',
-        [LANE_LOCKS, lane],
-      );
-      if (taken[0].locked) this.lanes.add(lane);
+      if (await this.laneLease(lane).tryTake()) this.lanes.add(lane);
     }
+  }
+
+  private laneLease(lane: number): AdvisoryLease {
+    return new AdvisoryLease(this.query, [LANE_LOCKS, lane]);
   }
 }

@@ -3,7 +3,7 @@ import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs'
 import { DataSource, MigrationInterface } from 'typeorm';
 import { ServiceName } from '@ensemble/config';
 import { ApplyControl, DeliveredRecord, EventTransport } from '@ensemble/event-consumer';
-import { headersAsStrings } from '@ensemble/kafka';
+import { headersAsStrings, RecordPosition } from '@ensemble/kafka';
 import { EnsembleError, pollUntil, retry, WaitTimedOut } from '@ensemble/retry';
 import { ShadowSchema } from './shadow-schema';
 import { ReplayWindow } from './replay-window';
@@ -42,10 +42,7 @@ export interface PartitionProgress {
   live?: number;
 }
 
-export interface SkippedRecord {
-  topic: string;
-  partition: number;
-  offset: string;
+export interface SkippedRecord extends RecordPosition {
   reason: string;
 }
 

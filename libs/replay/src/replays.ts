@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { quoteIdentifier } from '@ensemble/database';
+import { DataSource, EntityManager } from 'typeorm';
+import { AdvisoryLease, quoteIdentifier } from '@ensemble/database';
 import { EventTransport } from '@ensemble/event-consumer';
 import { INBOX_MIGRATIONS } from '@ensemble/inbox';
 import { KAFKA_CLIENT } from '@ensemble/kafka';
@@ -51,18 +51,12 @@ export class Replays extends EventEmitter<ReplaysEvents> implements OnApplicatio
   /** Rebuilds the projection from the topics into a shadow and swaps it in once caught up with the live consumer. */
   async rebuild(request: Pick<ReplayRequest, 'from'>): Promise<Replay> {
     this.checkWindow(request);
-    const lock = this.dataSource.createQueryRunner();
-    await lock.connect();
-    const [{ acquired }] = await lock.query('SELECT pg_try_advisory_lock(hashtext($1)) AS acquired', [`${this.options.service}.rebuild`]);
-    if (!acquired) {
-      await lock.release();
-      throw new ReplayInProgress(this.options.service);
-    }
-    const unlock = () => unlockAndRelease(lock, `${this.options.service}.rebuild`);
+    const lease = await AdvisoryLease.tryTakeOnOwnConnection(this.dataSource, `${this.options.service}.rebuild`);
+    if (!lease) throw new ReplayInProgress(this.options.service);
     try {
-      return await this.start(request, undefined, unlock);
+      return await this.start(request, undefined, () => lease.release());
     } catch (error) {
-      await unlock();
+      await lease.release();
       throw error;
     }
   }
@@ -207,9 +201,4 @@ export class Replays extends EventEmitter<ReplaysEvents> implements OnApplicatio
     );
     for (const { name } of rows) await this.dataSource.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(name)} CASCADE`);
   }
-}
-
-async function unlockAndRelease(lock: QueryRunner, key: string): Promise<void> {
-  await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
-  await lock.release();
 }

@@ -1,5 +1,5 @@
-import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
-import { quoteIdentifier as quote } from '@ensemble/database';
+import { DataSource, EntityManager, MigrationInterface } from 'typeorm';
+import { AdvisoryLease, HeldLease, quoteIdentifier as quote } from '@ensemble/database';
 
 /** The projection a live service reads from: its tables in the `public` schema. */
 const LIVE = 'public';
@@ -17,7 +17,7 @@ export class ShadowSchema {
   private constructor(
     readonly name: string,
     readonly tables: string[],
-    private readonly lease: QueryRunner,
+    private readonly lease: HeldLease,
   ) {}
 
   static nameFor(replayId: string): string {
@@ -26,10 +26,8 @@ export class ShadowSchema {
 
   static async create(dataSource: DataSource, replayId: string, migrations: MigrationInterface[]): Promise<ShadowSchema> {
     const name = ShadowSchema.nameFor(replayId);
-    const lease = dataSource.createQueryRunner();
-    await lease.connect();
+    const lease = await AdvisoryLease.takeOnOwnConnection(dataSource, name);
     try {
-      await lease.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
       await dataSource.transaction(async (manager) => {
         await manager.query(`CREATE SCHEMA ${quote(name)}`);
         await manager.query(`SET LOCAL search_path TO ${quote(name)}`);
@@ -53,10 +51,10 @@ export class ShadowSchema {
     await probe.connect();
     try {
       for (const { name } of schemas) {
-        const [{ free }] = await probe.query('SELECT pg_try_advisory_lock(hashtext($1)) AS free', [name]);
-        if (!free) continue;
+        const lease = new AdvisoryLease((sql, parameters) => probe.query(sql, parameters), name);
+        if (!(await lease.tryTake())) continue;
         await probe.query(`DROP SCHEMA IF EXISTS ${quote(name)} CASCADE`);
-        await probe.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+        await lease.release();
         dropped.push(name);
       }
     } finally {
@@ -113,8 +111,6 @@ export class ShadowSchema {
   }
 
   async release(): Promise<void> {
-    if (this.lease.isReleased) return;
-    await this.lease.query('SELECT pg_advisory_unlock(hashtext($1))', [this.name]);
     await this.lease.release();
   }
 }

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
-
-export interface ReadRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  message: KafkaMessage;
-}
+import { Admin, Consumer, Kafka } from 'kafkajs';
+import { ReadRecord } from '@ensemble/kafka';
 
 /**
  * Reads what a topic received after a mark: `mark()` takes the end offset of every partition, and
