@@ -5,7 +5,7 @@ import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/c
 import { EventCodec } from '@ensemble/event-codec';
 import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { EnsembleEvent, InvoiceIssued, loadEventCatalogue, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
-import { ReadRecord } from '@ensemble/kafka';
+import { committedOffsets, ReadRecord } from '@ensemble/kafka';
 import { createKafka } from '@ensemble/kafka/create-kafka';
 import { Choreography, eventually, paymentBody, postPayment, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 
@@ -50,9 +50,8 @@ async function handledBy(group: string, topic: string, partition: number, offset
   await admin.connect();
   try {
     await eventually(async () => {
-      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-      const position = committed.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
-      return BigInt(position) > BigInt(offset) ? true : undefined;
+      const committed = (await committedOffsets(admin, group, [topic])).find((entry) => entry.partition === partition)?.committed;
+      return committed !== undefined && committed > Number(offset) ? true : undefined;
     }, `${group} to pass ${topic}[${partition}]@${offset}`);
   } finally {
     await admin.disconnect();

@@ -3,7 +3,7 @@ import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs'
 import { DataSource, MigrationInterface } from 'typeorm';
 import { ServiceName } from '@ensemble/config';
 import { ApplyControl, DeliveredRecord, EventTransport } from '@ensemble/event-consumer';
-import { headersAsStrings, RecordPosition } from '@ensemble/kafka';
+import { committedOffsets, headersAsStrings, RecordPosition } from '@ensemble/kafka';
 import { EnsembleError, pollUntil, retry, WaitTimedOut } from '@ensemble/retry';
 import { ShadowSchema } from './shadow-schema';
 import { ReplayWindow } from './replay-window';
@@ -396,11 +396,10 @@ export class Replay extends EventEmitter<ReplayEvents> {
   private async refreshEnds(admin: Admin): Promise<void> {
     for (const topic of this.source.topics) {
       const ends = await admin.fetchTopicOffsets(topic);
-      const live = this.source.rebuild ? [] : await admin.fetchOffsets({ groupId: this.deps.service, topics: [topic] });
+      const live = this.source.rebuild ? [] : await committedOffsets(admin, this.deps.service, [topic]);
       for (const partition of this.partitions.filter((p) => p.topic === topic)) {
         partition.end = Number(ends.find((end) => end.partition === partition.partition)!.high);
-        const committed = live[0]?.partitions.find((p) => p.partition === partition.partition)?.offset;
-        partition.live = committed !== undefined && Number(committed) >= 0 ? Number(committed) : undefined;
+        partition.live = live.find((p) => p.partition === partition.partition)?.committed;
       }
     }
   }
