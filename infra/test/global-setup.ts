@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureChromium } from '../src/chromium';
 
 const root = join(__dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -11,15 +10,19 @@ const testStackCli = join(__dirname, 'test-stack-cli.ts');
  * processes from dist/. The run gets a stack of its own (see test-stack.ts), started empty here while
  * the services are built, and removed by the global teardown; every spec and every process it starts
  * inherits the stack's variables. The browser specs drive Debian's chromium, installed here on a
- * machine that lacks it.
+ * machine that lacks it. Each step runs through tsx, which resolves the libraries' paths that
+ * Jest's global hooks cannot.
  */
 export default async function globalSetup(): Promise<void> {
   const environment = spawnSync(tsx, [testStackCli, 'env'], { cwd: root, encoding: 'utf8' });
   if (environment.status !== 0) throw new Error(`reading the test stack's variables failed:\n${environment.stderr}`);
   Object.assign(process.env, JSON.parse(environment.stdout));
   (globalThis as TestStackMarker).testStackStarted = true;
-  await Promise.all([run('starting the test stack', tsx, [testStackCli, 'up']), run('building the services', 'npm', ['run', '--silent', 'build'])]);
-  ensureChromium();
+  await Promise.all([
+    run('starting the test stack', tsx, [testStackCli, 'up']),
+    run('building the services', 'npm', ['run', '--silent', 'build']),
+    run('installing chromium', tsx, [join(root, 'infra', 'browser.ts')]),
+  ]);
 }
 
 /** Set by the setup for the teardown, which Jest runs in the same process, also when the setup is switched off. */
