@@ -1,5 +1,5 @@
 /**
- * npm run bench (full) | npm run bench:quick (under 3 minutes)
+ * npm run bench (full) | npm run bench:quick (fewer rates, shorter and smaller runs)
  *
  * Every scenario runs on the real servers with its baselines in the same run, so that ratios mean
  * something on a noisy 2-core machine; figures are printed and written to bench/results/<time>.json
