@@ -9,27 +9,23 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig, parseCommandLine } from '@ensemble/config';
 import { createPlatformClients } from '@ensemble/platform';
 import { Choreography, waitUntilCaughtUp } from '@ensemble/testing';
 import { cpuSecondsByProcess } from './machine';
 import { describeFailures, PaymentLoad, postPaymentsAtRate } from './payment-load';
 
-const argument = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index < 0 ? fallback : Number(process.argv[index + 1]);
-  if (!(value > 0)) throw new Error(`--${name} must be a positive number, not "${process.argv[index + 1]}"`);
-  return value;
-};
-const rate = argument('rate', 100);
-const seconds = argument('seconds', 20);
+const { rate, seconds, 'cpu-prof': cpuProfiles } = parseCommandLine({
+  command: 'bench:profile',
+  usage: 'usage: npm run bench:profile -- [--rate 100] [--seconds 20] [--cpu-prof]',
+  options: { rate: { type: 'number', default: 100 }, seconds: { type: 'number', default: 20 }, 'cpu-prof': { type: 'boolean' } },
+}).options;
 const IDLE_SECONDS = 10;
 const profileDir = join(__dirname, '..', '.ensemble', 'profiles');
 
 async function main(): Promise<void> {
   const config = loadPlatformConfig();
   const { kafka } = createPlatformClients(config, 'bench-profile');
-  const cpuProfiles = process.argv.includes('--cpu-prof');
   if (cpuProfiles) mkdirSync(profileDir, { recursive: true });
   const choreography = await new Choreography({}, 3130, cpuProfiles ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []).start();
   try {

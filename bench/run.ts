@@ -1,5 +1,5 @@
 /**
- * npm run bench (full) | npm run bench:quick (under 3 minutes)
+ * npm run bench (full) | npm run bench:quick (fewer rates, shorter and smaller runs)
  *
  * Every scenario runs on the real servers with its baselines in the same run, so that ratios mean
  * something on a noisy 2-core machine; figures are printed and written to bench/results/<time>.json
@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig, parseCommandLine } from '@ensemble/config';
 import { createPlatformClients } from '@ensemble/platform';
 import { Choreography, waitUntilCaughtUp } from '@ensemble/testing';
 import { describeMachine } from './machine';
@@ -19,7 +19,7 @@ import { measureReplay } from './scenarios/replay';
 import { describeFailures } from './payment-load';
 import { formatLatency } from './statistics';
 
-const quick = process.argv.includes('--quick');
+const { quick } = parseCommandLine({ command: 'bench', usage: 'usage: npm run bench | npm run bench:quick', options: { quick: { type: 'boolean' } } }).options;
 const plan = quick
   ? { rates: [100, 300], seconds: 5, relayEvents: 10_000, consumerEvents: 5_000, replayEvents: 20_000 }
   : { rates: [100, 300, 500, 700, 1_000], seconds: 10, relayEvents: 50_000, consumerEvents: 20_000, replayEvents: 100_000 };

@@ -3,14 +3,19 @@
  * Starts, stops and shows the local Kafka, schema registry and PostgreSQL databases.
  * `topics` only applies infra/topics.yaml to the configured cluster (docker-compose.yml uses it).
  */
-import { ConfigurationError } from '@ensemble/config';
+import { ConfigurationError, parseCommandLine } from '@ensemble/config';
 import { InfraError } from './src/infra-error';
 import { loadInfraConfig } from './src/infra-config';
 import { applyDeclaredTopics, LocalStack } from './src/stack';
 
 const progress = (component: string, message: string) => console.log(`[${component}] ${message}`);
 
-async function main(command: string | undefined): Promise<void> {
+async function main(): Promise<void> {
+  const { command } = parseCommandLine({
+    command: 'infra',
+    usage: 'usage: tsx infra/cli.ts up|down|status|topics',
+    positionals: { command: ['up', 'down', 'status', 'topics'] },
+  }).positionals;
   const config = loadInfraConfig();
   const stack = new LocalStack(config);
   const started = Date.now();
@@ -51,13 +56,10 @@ async function main(command: string | undefined): Promise<void> {
       process.exitCode = rows.every((row) => row.answering) ? 0 : 1;
       return;
     }
-    default:
-      console.error('usage: tsx infra/cli.ts up|down|status|topics');
-      process.exitCode = 2;
   }
 }
 
-main(process.argv[2]).catch((error: unknown) => {
+main().catch((error: unknown) => {
   if (error instanceof InfraError || error instanceof ConfigurationError) {
     console.error(`infra: ${error.message}`);
   } else {

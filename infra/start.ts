@@ -6,11 +6,10 @@
  * configuration error, exit code 78, is not: it would only fail again). Ctrl-C stops the processes
  * (the infrastructure stays up for the next start; `npm run infra:down` stops it).
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { ChildProcess, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { DEFAULT_HTTP_PORTS, PROCESS_NAMES, ProcessName } from '@ensemble/config';
+import { spawnService } from '@ensemble/process';
 import { EnsembleError, pollUntil } from '@ensemble/retry';
 import { localAdminToken } from './src/admin-token';
 import { REPOSITORY_ROOT } from './src/infra-config';
@@ -38,23 +37,15 @@ function step(what: string, command: string, args: string[]): void {
 function startService(service: ProcessName): void {
   const label = `${COLOURS[PROCESS_NAMES.indexOf(service) % COLOURS.length]}${service.padEnd(10)}${RESET} |`;
   const startedAt = Date.now();
-  const log = createWriteStream(join(LOG_DIR, `${service}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [join(REPOSITORY_ROOT, 'dist', 'apps', service, 'src', 'main.js')], {
-    cwd: REPOSITORY_ROOT,
-    env: { ...process.env, NO_COLOR: '1', ADMIN_TOKEN: localAdminToken() },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const logFile = join(LOG_DIR, `${service}.log`);
+  const child = spawnService(service, {
+    logFile,
+    env: { ADMIN_TOKEN: localAdminToken() },
+    onLine: (line) => console.log(`${label} ${line}`),
   });
-  for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      log.write(`${line}\n`);
-      console.log(`${label} ${line}`);
-    });
-  }
   child.on('exit', (code, signal) => {
     running.delete(service);
-    log.end();
     if (stopping) return;
-    const logFile = join(LOG_DIR, `${service}.log`);
     if (code === EX_CONFIG) {
       console.error(`${label} exited with a configuration error; not starting it again until that is fixed. The others go on. Its log: ${logFile}`);
       return;
@@ -94,7 +85,6 @@ async function main(): Promise<void> {
   step('schemas', 'npm', ['run', '--silent', 'schemas:check']);
   step('build', 'npm', ['run', '--silent', 'build']);
   console.log('\n== services');
-  mkdirSync(LOG_DIR, { recursive: true });
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   PROCESS_NAMES.forEach((service) => startService(service));

@@ -7,34 +7,30 @@
  *   folds the payments topics into each payment's state and lists every difference from the
  *   payments database.
  */
-import { parseArgs } from 'node:util';
-import { CONSUMING_SERVICES, DEFAULT_HTTP_PORTS, ServiceName } from '@ensemble/config';
+import { CONSUMING_SERVICES, DEFAULT_HTTP_PORTS, parseCommandLine, ServiceName } from '@ensemble/config';
 import { verifyPayments } from '../apps/payments/cli/verify';
 import { localAdminToken } from '../infra/src/admin-token';
 import type { ReplayProgress } from '../libs/replay/src/replay';
 import { ReplayApiError, ReplayClient } from '../libs/replay/src/replay-client';
 
-const USAGE = `usage: npm run replay -- <service> [--from-beginning | --from <ISO time>] [--to <ISO time>]
+const commandLine = parseCommandLine({
+  command: 'replay',
+  usage: `usage: npm run replay -- <service> [--from-beginning | --from <ISO time>] [--to <ISO time>]
        npm run replay -- payments --verify
-services: ${CONSUMING_SERVICES.join(', ')}`;
-
-class UsageError extends Error {}
+services: ${CONSUMING_SERVICES.join(', ')}`,
+  options: { 'from-beginning': { type: 'boolean' }, from: { type: 'string' }, to: { type: 'string' }, verify: { type: 'boolean' } },
+  positionals: { service: ['payments', ...CONSUMING_SERVICES] },
+});
 
 async function main(): Promise<number> {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: { 'from-beginning': { type: 'boolean' }, from: { type: 'string' }, to: { type: 'string' }, verify: { type: 'boolean' } },
-  });
-  const [service] = positionals;
-  if (positionals.length !== 1) throw new UsageError('name one service');
+  const { positionals: { service }, options } = commandLine;
   if (service === 'payments') {
-    if (!values.verify) throw new UsageError('payments is rebuilt from its events with --verify');
+    if (!options.verify) commandLine.refuse('payments is rebuilt from its events with --verify');
     return verify();
   }
-  if (!CONSUMING_SERVICES.includes(service as ServiceName)) throw new UsageError(`unknown service "${service}"`);
-  if (values.verify) throw new UsageError('--verify applies to payments only');
-  if (values['from-beginning'] && values.from) throw new UsageError('--from-beginning and --from exclude each other');
-  return replay(service as ServiceName, { from: values.from, to: values.to });
+  if (options.verify) commandLine.refuse('--verify applies to payments only');
+  if (options['from-beginning'] && options.from) commandLine.refuse('--from-beginning and --from exclude each other');
+  return replay(service as ServiceName, { from: options.from, to: options.to });
 }
 
 async function replay(service: ServiceName, request: { from?: string; to?: string }): Promise<number> {
@@ -90,7 +86,7 @@ async function verify(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof UsageError ? `replay: ${error.message}\n${USAGE}` : `replay: ${(error as Error).message}`);
-    process.exit(error instanceof UsageError ? 2 : 1);
+    console.error(`replay: ${(error as Error).message}`);
+    process.exit(1);
   },
 );

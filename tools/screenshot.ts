@@ -9,13 +9,14 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { loadServiceUrls } from '@ensemble/config';
+import { loadServiceUrls, parseCommandLine } from '@ensemble/config';
 import { CHROMIUM_PATH } from '../infra/src/chromium';
 
 const ROOT = join(__dirname, '..');
 const FILE = join(ROOT, 'docs', 'live-view.png');
 
 async function main(): Promise<void> {
+  parseCommandLine({ command: 'docs:screenshot', usage: 'usage: npm run docs:screenshot' });
   const urls = loadServiceUrls();
   // Root cannot run chromium's sandbox; the page is our own.
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });

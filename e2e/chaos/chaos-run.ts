@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { CONSUMING_SERVICES, loadPlatformConfig, PlatformConfig, SERVICE_NAMES, ServiceName } from '@ensemble/config';
 import { failureTopics } from '@ensemble/event-consumer';
 import { headersAsStrings, readToEnd, RecordPosition } from '@ensemble/kafka';
-import { createKafka } from '@ensemble/kafka/create-kafka';
+import { createPlatformClients } from '@ensemble/platform';
 import { retry } from '@ensemble/retry';
 import { Choreography, eventually, paymentBody, postPayment, waitUntilCaughtUp } from '@ensemble/testing';
 
@@ -47,9 +48,10 @@ const POST_PATIENCE_MS = 120_000;
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log ?? (() => undefined);
   const config = loadPlatformConfig();
+  const { kafka } = createPlatformClients(config, 'chaos');
   const run = randomUUID().slice(0, 8);
   const choreography = new Choreography({}, options.basePort);
-  const marks = await deadLetterEnds(config);
+  const marks = await deadLetterEnds(kafka);
   await choreography.start();
   const accepted = new Map<string, { customerId: string; amountMinor: number; currency: string }>();
   let postRetries = 0;
@@ -103,12 +105,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await Promise.all([posting, faults]);
     const lastPost = Date.now();
     log(`posted ${options.payments} payments (${accepted.size} accepted, ${postRetries} retries); waiting for everything to settle`);
-    await settle(config);
+    await settle(config, kafka);
     const settledMs = Date.now() - lastPost;
     const neverAccepted = options.payments - accepted.size;
     // The self-check's planted fault: a payment counted as accepted that no service ever saw, as if all its effects were lost.
     if (options.plantDiscrepancy) accepted.set(randomUUID(), { customerId: `chaos-${run}-planted`, amountMinor: 100, currency: 'EUR' });
-    const discrepancies = [...(neverAccepted === 0 ? [] : [`${neverAccepted} payments never accepted`]), ...(await verify(config, run, accepted, marks))];
+    const discrepancies = [...(neverAccepted === 0 ? [] : [`${neverAccepted} payments never accepted`]), ...(await verify(config, kafka, run, accepted, marks))];
     const ok = discrepancies.length === 0;
     const summary =
       `chaos: ${options.payments - neverAccepted}/${options.payments} payments accepted (${postRetries} POST retries), ${kills.length} kills (${kills.join(', ')})` +
@@ -121,8 +123,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 }
 
 /** Every group has consumed everything, and the follow-on events announced meanwhile too. */
-async function settle(config: PlatformConfig): Promise<void> {
-  const kafka = createKafka(config, 'chaos-settle');
+async function settle(config: PlatformConfig, kafka: Kafka): Promise<void> {
   for (let round = 0; round < 2; round++) {
     await waitUntilCaughtUp(kafka, CONSUMING_SERVICES, 600_000);
     for (const service of ['payments', 'invoice', 'shipping'] as const) {
@@ -131,7 +132,7 @@ async function settle(config: PlatformConfig): Promise<void> {
   }
 }
 
-async function verify(config: PlatformConfig, run: string, accepted: Map<string, { customerId: string; amountMinor: number; currency: string }>, marks: RecordPosition[]): Promise<string[]> {
+async function verify(config: PlatformConfig, kafka: Kafka, run: string, accepted: Map<string, { customerId: string; amountMinor: number; currency: string }>, marks: RecordPosition[]): Promise<string[]> {
   const ids = [...accepted.keys()];
   const found: string[] = [];
   const perPayment = async (service: ServiceName, sql: string, what: string) => {
@@ -170,14 +171,14 @@ async function verify(config: PlatformConfig, run: string, accepted: Map<string,
     }
   }
 
-  const letters = await deadLettersSince(config, marks, new Set(ids));
+  const letters = await deadLettersSince(kafka, marks, new Set(ids));
   if (letters.length > 0) found.push(`${letters.length} dead letters for the run's payments (e.g. ${letters[0]})`);
   return found;
 }
 
 /** The end offsets of every dead-letter topic, before the run. */
-async function deadLetterEnds(config: PlatformConfig): Promise<RecordPosition[]> {
-  const admin = createKafka(config, 'chaos-marks').admin();
+async function deadLetterEnds(kafka: Kafka): Promise<RecordPosition[]> {
+  const admin = kafka.admin();
   await admin.connect();
   try {
     const marks: RecordPosition[] = [];
@@ -191,8 +192,7 @@ async function deadLetterEnds(config: PlatformConfig): Promise<RecordPosition[]>
   }
 }
 
-async function deadLettersSince(config: PlatformConfig, marks: RecordPosition[], keys: Set<string>): Promise<string[]> {
-  const kafka = createKafka(config, 'chaos-dead-letters');
+async function deadLettersSince(kafka: Kafka, marks: RecordPosition[], keys: Set<string>): Promise<string[]> {
   const found: string[] = [];
   const topics = [...new Set(marks.map(({ topic }) => topic))];
   await readToEnd(kafka, { topics, group: { throwaway: 'chaos-dead-letters' }, from: marks }, async ({ topic, offset, message }) => {

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '@ensemble/config';
 import { ensureRunning } from '../../infra/src/local-server';
 import { runningPid } from '../../infra/src/detached-process';
 import { loadInfraConfig } from '../../infra/src/infra-config';
@@ -30,30 +30,27 @@ async function restartPostgres(log: (line: string) => void): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { options } = parseCommandLine({
+    command: 'chaos',
+    usage: 'usage: npm run chaos -- [--payments N] [--rate R] [--kills K] [--broker] [--postgres] [--self-check]',
     options: {
-      payments: { type: 'string', default: '1000' },
-      rate: { type: 'string', default: '50' },
-      kills: { type: 'string' },
-      broker: { type: 'boolean', default: false },
-      postgres: { type: 'boolean', default: false },
-      'self-check': { type: 'boolean', default: false },
+      payments: { type: 'number', integer: true, default: 1000 },
+      rate: { type: 'number', integer: true, default: 50 },
+      kills: { type: 'number', integer: true },
+      broker: { type: 'boolean' },
+      postgres: { type: 'boolean' },
+      'self-check': { type: 'boolean' },
     },
   });
-  const payments = Number(values.payments);
-  const rate = Number(values.rate);
-  const kills = Number(values.kills ?? Math.max(5, Math.round(payments / rate / 10)));
-  for (const [name, value] of Object.entries({ payments, rate, kills })) {
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
-  }
+  const { payments, rate } = options;
   const report = await runChaos({
     payments,
     rate,
-    kills,
+    kills: options.kills ?? Math.max(5, Math.round(payments / rate / 10)),
     basePort: 3240,
-    restartBroker: values.broker ? restartBroker : undefined,
-    restartPostgres: values.postgres ? restartPostgres : undefined,
-    plantDiscrepancy: values['self-check'],
+    restartBroker: options.broker ? restartBroker : undefined,
+    restartPostgres: options.postgres ? restartPostgres : undefined,
+    plantDiscrepancy: options['self-check'],
     log: (line) => console.log(`[chaos] ${line}`),
   });
   console.log(report.summary);

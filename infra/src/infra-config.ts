@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { LOCAL_DEFAULTS, loadPlatformConfig, parseEnvironment, PlatformConfig, port, postgresUrl } from '@ensemble/config';
+import { LOCAL_DEFAULTS, loadPlatformConfig, parseEnvironment, parseSections, PlatformConfig, port, postgresUrl } from '@ensemble/config';
 
 /** Everything `infra:up` needs: the platform's endpoints plus where the local servers keep their files. */
 export interface InfraConfig {
@@ -25,9 +25,29 @@ export interface InfraConfig {
 
 export const REPOSITORY_ROOT = resolve(__dirname, '..', '..');
 
+/**
+ * The platform's variables and the local servers' own, parsed together: a {@link ConfigurationError}
+ * names every bad variable of an infra command in one message.
+ */
 export function loadInfraConfig(env: Record<string, string | undefined> = process.env): InfraConfig {
-  const platform = loadPlatformConfig(env);
-  const parsed = parseEnvironment(
+  const { platform, local } = parseSections({
+    platform: () => loadPlatformConfig(env),
+    local: () => loadLocalServerVariables(env),
+  });
+  return {
+    platform,
+    schemaRegistryDatabaseUrl: local.SCHEMA_REGISTRY_DATABASE_URL,
+    schemaRegistryManagementPort: local.SCHEMA_REGISTRY_MANAGEMENT_PORT,
+    schemaRegistryJavaHome: local.SCHEMA_REGISTRY_JAVA_HOME,
+    kafkaControllerPort: local.KAFKA_CONTROLLER_PORT,
+    cacheDir: resolve(local.ENSEMBLE_CACHE_DIR),
+    runDir: resolve(local.ENSEMBLE_RUN_DIR),
+    dataDir: resolve(local.ENSEMBLE_DATA_DIR),
+  };
+}
+
+function loadLocalServerVariables(env: Record<string, string | undefined>) {
+  return parseEnvironment(
     {
       SCHEMA_REGISTRY_DATABASE_URL: postgresUrl.default(`${LOCAL_DEFAULTS.postgresServer}/schema_registry`),
       SCHEMA_REGISTRY_MANAGEMENT_PORT: port.default(9081),
@@ -39,14 +59,4 @@ export function loadInfraConfig(env: Record<string, string | undefined> = proces
     },
     env,
   );
-  return {
-    platform,
-    schemaRegistryDatabaseUrl: parsed.SCHEMA_REGISTRY_DATABASE_URL,
-    schemaRegistryManagementPort: parsed.SCHEMA_REGISTRY_MANAGEMENT_PORT,
-    schemaRegistryJavaHome: parsed.SCHEMA_REGISTRY_JAVA_HOME,
-    kafkaControllerPort: parsed.KAFKA_CONTROLLER_PORT,
-    cacheDir: resolve(parsed.ENSEMBLE_CACHE_DIR),
-    runDir: resolve(parsed.ENSEMBLE_RUN_DIR),
-    dataDir: resolve(parsed.ENSEMBLE_DATA_DIR),
-  };
 }

@@ -4,10 +4,16 @@
  * empty, `down` removes it. Jest's global setup and teardown call it through tsx, which resolves the
  * libraries' paths that Jest's global hooks cannot.
  */
+import { parseCommandLine } from '@ensemble/config';
 import { LocalStack } from '../src/stack';
 import { removeTestStack, testStackConfig, testStackEnvironment } from './test-stack';
 
-async function main(command: string | undefined): Promise<void> {
+async function main(): Promise<void> {
+  const { command } = parseCommandLine({
+    command: 'test stack',
+    usage: 'usage: tsx infra/test/test-stack-cli.ts env|up|down',
+    positionals: { command: ['env', 'up', 'down'] },
+  }).positionals;
   const config = testStackConfig();
   switch (command) {
     case 'env':
@@ -19,14 +25,10 @@ async function main(command: string | undefined): Promise<void> {
       return;
     case 'down':
       await removeTestStack(config);
-      return;
-    default:
-      console.error('usage: tsx infra/test/test-stack-cli.ts env|up|down');
-      process.exitCode = 2;
   }
 }
 
-main(process.argv[2]).catch((error: unknown) => {
+main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -5,6 +5,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseCommandLine } from '@ensemble/config';
 
 const CATALOGUE = [
   { sku: 'BOOK-DDIA', unitPriceMinor: 4_299 },
@@ -22,11 +23,6 @@ const PLACES = [
   { city: 'Boston', postalCode: '02108', country: 'US', currency: 'USD' },
 ];
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 && process.argv[index + 1] ? process.argv[index + 1] : fallback;
-}
-
 function randomPayment() {
   const customer = CUSTOMERS[randomInt(CUSTOMERS.length)];
   const { currency, ...place } = PLACES[randomInt(PLACES.length)];
@@ -42,10 +38,11 @@ function randomPayment() {
 }
 
 async function main(): Promise<void> {
-  const rate = Number(option('rate', '20'));
-  const duration = Number(option('duration', '60'));
-  const url = option('url', process.env.PAYMENTS_URL ?? 'http://127.0.0.1:3000');
-  if (!(rate > 0) || !(duration > 0)) throw new Error('--rate and --duration must be positive numbers');
+  const { rate, duration, url = process.env.PAYMENTS_URL ?? 'http://127.0.0.1:3000' } = parseCommandLine({
+    command: 'demo',
+    usage: 'usage: npm run demo -- [--rate 20] [--duration 60] [--url http://127.0.0.1:3000]',
+    options: { rate: { type: 'number', default: 20 }, duration: { type: 'number', default: 60 }, url: { type: 'string' } },
+  }).options;
   const total = Math.round(rate * duration);
   const latencies: number[] = [];
   const rejected = new Map<string, number>();

@@ -1,3 +1,4 @@
+export * from './command-line';
 export * from './configuration-error';
 export * from './environment';
 export * from './platform-config';

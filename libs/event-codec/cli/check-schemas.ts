@@ -2,11 +2,12 @@
  * npm run schemas:check — registers every schema in schemas/ with the registry, or fails naming the
  * subject that the registry rejected and why. Registering an unchanged schema changes nothing.
  */
-import { loadPlatformConfig } from '@ensemble/config';
+import { loadPlatformConfig, parseCommandLine } from '@ensemble/config';
 import { loadEventCatalogue } from '@ensemble/events';
 import { registerSchemas } from '../src/schema-compatibility';
 
 async function main(): Promise<void> {
+  parseCommandLine({ command: 'schemas:check', usage: 'usage: npm run schemas:check' });
   const registryUrl = loadPlatformConfig().schemaRegistry.url;
   const results = await registerSchemas(registryUrl, loadEventCatalogue().events);
   for (const result of results) {

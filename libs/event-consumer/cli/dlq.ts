@@ -3,33 +3,33 @@
  * npm run dlq -- redrive <service>   sends them back through the service's first retry topic, once the cause is fixed
  */
 import { Client } from 'pg';
-import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig, parseCommandLine } from '@ensemble/config';
 import { createPlatformClients } from '@ensemble/platform';
 import { FAILURE_HEADERS, failureTopics } from '../src/failure-topics';
 import { listDeadLetters, redriveDeadLetters } from '../src/dead-letters';
 import { RetrySigner } from '../src/retry-signer';
 
-async function main([command, service]: string[]): Promise<void> {
-  if (!['list', 'redrive'].includes(command) || !CONSUMING_SERVICES.includes(service as ServiceName)) {
-    console.error(`usage: npm run dlq -- list|redrive <service>   (service: ${CONSUMING_SERVICES.join(', ')})`);
-    process.exitCode = 2;
-    return;
-  }
+async function main(): Promise<void> {
+  const { command, service } = parseCommandLine({
+    command: 'dlq',
+    usage: `usage: npm run dlq -- list|redrive <service>   (service: ${CONSUMING_SERVICES.join(', ')})`,
+    positionals: { command: ['list', 'redrive'], service: CONSUMING_SERVICES },
+  }).positionals;
   const config = loadPlatformConfig();
   const { kafka } = createPlatformClients(config, `dlq-${command}`);
   if (command === 'redrive') {
     // Redriven records are signed with the service's key, as its own retries are: it is in the service's database.
-    const db = new Client({ connectionString: config.databases[service as ServiceName] });
+    const db = new Client({ connectionString: config.databases[service] });
     await db.connect();
     const signer = await RetrySigner.load(async (sql, parameters) => (await db.query(sql, parameters)).rows).finally(() => db.end());
-    const { redriven, refused } = await redriveDeadLetters(kafka, service as ServiceName, signer);
+    const { redriven, refused } = await redriveDeadLetters(kafka, service, signer);
     console.log(
-      (redriven === 0 ? `${service}: no dead letters to redrive` : `${service}: redrove ${redriven} dead letter(s) to ${failureTopics(service as ServiceName).retries[0]}`) +
+      (redriven === 0 ? `${service}: no dead letters to redrive` : `${service}: redrove ${redriven} dead letter(s) to ${failureTopics(service).retries[0]}`) +
         (refused === 0 ? '' : `; left ${refused} that ${service} did not write whole (stubs, or records it never signed)`),
     );
     return;
   }
-  const letters = await listDeadLetters(kafka, service as ServiceName);
+  const letters = await listDeadLetters(kafka, service);
   for (const { offset, headers } of letters) {
     console.log(
       `#${offset}  ${headers[FAILURE_HEADERS.originalTopic]}[${headers[FAILURE_HEADERS.originalPartition]}]@${headers[FAILURE_HEADERS.originalOffset]}` +
@@ -39,7 +39,7 @@ async function main([command, service]: string[]): Promise<void> {
   console.log(`${service}: ${letters.length} dead letter(s)`);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+main().catch((error: unknown) => {
   console.error(`dlq: ${(error as Error).message}`);
   process.exitCode = 1;
 });

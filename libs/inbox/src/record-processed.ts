@@ -26,7 +26,7 @@ export interface InboxVerdict {
  */
 export async function recordProcessed(manager: EntityManager, events: DeliveredEvent[]): Promise<InboxVerdict> {
   if (events.length === 0) return { fresh: new Set(), conflicting: new Set() };
-  // One JSON parameter rather than arrays, whose element-by-element escaping in pg took 3% of a consumer's CPU on a backlog.
+  // One JSON parameter rather than arrays, whose element-by-element escaping in pg shows in a consumer's CPU on a backlog.
   // ON CONFLICT without a target covers both the event id and the fact.
   const rows = await preparedQuery<{ event_id: string }>(
     manager,

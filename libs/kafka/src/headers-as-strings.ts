@@ -2,7 +2,7 @@ import { IHeaders } from 'kafkajs';
 
 /**
  * A record's headers as plain strings (kafkajs hands them over as Buffers). A plain loop, as it runs
- * for every record consumed or replayed: built from entries, it took 6% of a replay's CPU, this 3%.
+ * for every record consumed or replayed, where building the object from entries showed in a replay's CPU profile.
  */
 export function headersAsStrings(headers: IHeaders | undefined): Record<string, string> {
   const strings: Record<string, string> = {};

@@ -3,16 +3,16 @@
  * npm run outbox -- retry <service>   releases them for the relay to try again, once the cause is fixed
  */
 import { Client } from 'pg';
-import { loadPlatformConfig, PRODUCING_SERVICES, ServiceName } from '@ensemble/config';
+import { loadPlatformConfig, parseCommandLine, PRODUCING_SERVICES } from '@ensemble/config';
 import { OUTBOX_CHANNEL } from '../src/outbox-contract';
 
-async function main([command, service]: string[]): Promise<void> {
-  if (!['list', 'retry'].includes(command) || !PRODUCING_SERVICES.includes(service as ServiceName)) {
-    console.error(`usage: npm run outbox -- list|retry <service>   (service: ${PRODUCING_SERVICES.join(', ')})`);
-    process.exitCode = 2;
-    return;
-  }
-  const db = new Client({ connectionString: loadPlatformConfig().databases[service as ServiceName] });
+async function main(): Promise<void> {
+  const { command, service } = parseCommandLine({
+    command: 'outbox',
+    usage: `usage: npm run outbox -- list|retry <service>   (service: ${PRODUCING_SERVICES.join(', ')})`,
+    positionals: { command: ['list', 'retry'], service: PRODUCING_SERVICES },
+  }).positionals;
+  const db = new Client({ connectionString: loadPlatformConfig().databases[service] });
   await db.connect();
   try {
     if (command === 'retry') {
@@ -32,7 +32,7 @@ async function main([command, service]: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+main().catch((error: unknown) => {
   console.error(`outbox: ${(error as Error).message}`);
   process.exitCode = 1;
 });

@@ -31,8 +31,8 @@ export const DEFAULT_RELAY_OPTIONS: Omit<OutboxRelayOptions, 'databaseUrl'> = {
   batchSize: 500,
   pollIntervalMs: 1_000,
   rebalanceIntervalMs: 1_000,
-  // Kafka keeps the events; published rows stay an hour for inspection. A week's (620,000 rows, 711 MB,
-  // in an outbox after a day of benchmarks here) made each vacuum of 10,000 dead rows take 368 ms.
+  // Kafka keeps the events; published rows stay an hour for inspection. Kept longer, a busy outbox grows
+  // large enough that each vacuum takes long, and the vacuum holds up the publishing.
   retentionMs: 3_600_000,
   maintenanceIntervalMs: 10_000,
   vacuumThreshold: 10_000,
@@ -333,9 +333,9 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
    * Keeps the outbox small for the relay's own query: deletes published rows past retention and,
    * once marking rows published has left many dead row versions (each still listed in the pending
    * index until a vacuum), vacuums the table. Autovacuum would do the latter where it is on and
-   * keeping up; measured here with it off, 100,000 dead versions made each relay read take 197 ms,
-   * and 0.09 ms after a 0.28 s vacuum. Done by the holder of lane 0 only, so relays do not queue on it,
-   * and on a connection of its own beside the publishing, which a vacuum (70 to 370 ms here) held up.
+   * keeping up; without it, every relay read walks the dead versions, and a short vacuum makes the
+   * reads cheap again. Done by the holder of lane 0 only, so relays do not queue on it, and on a
+   * connection of its own beside the publishing, which a vacuum would otherwise hold up.
    */
   private maintainIfDue(): void {
     if (this.maintenance || Date.now() - this.lastMaintenance < this.options.maintenanceIntervalMs || !this.leases!.held.includes(0)) return;

@@ -20,9 +20,9 @@ export interface JsonResponse {
 }
 
 /**
- * POSTs JSON over node:http on kept-alive connections. A benchmark's load generator shares the two
- * cores with the services it measures: measured with bench:profile at 100 payments/s, fetch spent
- * 1.7 to 2.0 ms of CPU per POST, this 1.0 ms.
+ * POSTs JSON over node:http on kept-alive connections. A benchmark's load generator shares the
+ * machine's cores with the services it measures, and fetch spends markedly more CPU per POST
+ * (`npm run bench:profile` shows it).
  */
 export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);

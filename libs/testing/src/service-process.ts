@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ProcessName } from '@ensemble/config';
+import { spawnService } from '@ensemble/process';
 import { EnsembleError, pollUntil, WaitTimedOut } from '@ensemble/retry';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -32,14 +32,8 @@ export class ServiceProcess {
     options: { port: number; name?: string; env?: Record<string, string>; nodeArgs?: string[]; ready?: boolean },
   ): Promise<ServiceProcess> {
     const name = options.name ?? service;
-    const logDir = join(ROOT, '.ensemble', 'test-logs');
-    mkdirSync(logDir, { recursive: true });
-    const logFile = join(logDir, `${name}.log`);
-    const log = openSync(logFile, 'a');
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'dist', 'apps', service, 'src', 'main.js')], {
-      env: { ...process.env, NO_COLOR: '1', HTTP_PORT: String(options.port), ...options.env },
-      stdio: ['ignore', log, log],
-    });
+    const logFile = join(ROOT, '.ensemble', 'test-logs', `${name}.log`);
+    const child = spawnService(service, { port: options.port, env: options.env, nodeArgs: options.nodeArgs, logFile });
     // A spec that fails before its afterAll, or a run cut short, must not leave the service behind.
     const killOnExit = () => child.kill('SIGKILL');
     process.on('exit', killOnExit);

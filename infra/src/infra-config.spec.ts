@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import { ConfigurationError } from '@ensemble/config';
+import { loadInfraConfig, REPOSITORY_ROOT } from './infra-config';
+
+describe('loadInfraConfig', () => {
+  it('points at the local servers and this checkout when nothing is set', () => {
+    const config = loadInfraConfig({ XDG_CACHE_HOME: '/cache', XDG_DATA_HOME: '/data' });
+
+    expect(config.platform.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.schemaRegistryDatabaseUrl).toBe('postgres://postgres@127.0.0.1:5432/schema_registry');
+    expect(config.kafkaControllerPort).toBe(9093);
+    expect(config.cacheDir).toBe('/cache/ensemble');
+    expect(config.dataDir).toBe('/data/ensemble');
+    expect(config.runDir).toBe(join(REPOSITORY_ROOT, '.ensemble'));
+  });
+
+  it("names every bad variable, the platform's and the local servers', in one error", () => {
+    let error: unknown;
+    try {
+      loadInfraConfig({ KAFKA_BROKERS: 'localhost', CONSUMER_BATCH_SIZE: '0', KAFKA_CONTROLLER_PORT: 'ninety', SCHEMA_REGISTRY_DATABASE_URL: 'mysql://db/registry' });
+    } catch (thrown) {
+      error = thrown;
+    }
+
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).problems.map((problem) => problem.variable).sort()).toEqual([
+      'CONSUMER_BATCH_SIZE',
+      'KAFKA_BROKERS',
+      'KAFKA_CONTROLLER_PORT',
+      'SCHEMA_REGISTRY_DATABASE_URL',
+    ]);
+  });
+});
