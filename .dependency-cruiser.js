@@ -47,7 +47,7 @@ module.exports = {
       comment: 'libs/event-codec is the one place that talks to the schema registry; everything else encodes and decodes through an EventCodec.',
       severity: 'error',
       from: { pathNot: ['^libs/event-codec/', '^infra/', SPECS] },
-      to: { path: '^node_modules/@kafkajs/confluent-schema-registry/' },
+      to: { path: '(^|/)node_modules/@kafkajs/confluent-schema-registry/' },
     },
     {
       // libs/platform builds the process's Kafka client and codec once (so that a process fetches each
@@ -65,7 +65,7 @@ module.exports = {
       comment: 'Outside the client and producer factories, libraries and services import kafkajs for its types only.',
       severity: 'error',
       from: { path: '^(libs|apps/[^/]+/src)/', pathNot: ['^libs/kafka/src/(create-kafka|ordered-producer)\\.ts$', SPECS] },
-      to: { path: '^node_modules/kafkajs/', preCompilationOnly: false },
+      to: { path: '(^|/)node_modules/kafkajs/', preCompilationOnly: false },
     },
     {
       name: 'imports-resolve',
@@ -76,7 +76,7 @@ module.exports = {
     },
   ],
   options: {
-    doNotFollow: { path: '^node_modules/' },
+    doNotFollow: { path: '(^|/)node_modules/' },
     tsConfig: { fileName: 'tsconfig.json' },
     // Type-only imports count for the layers too; 'specify' marks them, for the kafkajs rule.
     tsPreCompilationDeps: 'specify',
