@@ -79,6 +79,24 @@ describe('EventApplier', () => {
     await expect(applier.apply([record(1)], {}, { ...control, stopping: () => true })).rejects.toThrow('ECONNREFUSED');
   });
 
+  describe('when the heartbeat finds the group rebalanced', () => {
+    const rebalancing = () => Object.assign(new Error('The group is rebalancing, so a rejoin is needed'), { type: 'REBALANCE_IN_PROGRESS', retriable: false });
+    const lostControl = { ...control, heartbeat: async () => Promise.reject(rebalancing()) };
+
+    it("throws the heartbeat's own error between attempts, blaming no record", async () => {
+      const { dataSource, transactions } = databaseFailing([deadlock, deadlock]);
+      const applier = new EventApplier(dataSource, async () => true, 3);
+      await expect(applier.apply([record(1), record(2)], {}, lostControl)).rejects.toMatchObject({ type: 'REBALANCE_IN_PROGRESS' });
+      expect(transactions).toHaveLength(1);
+    });
+
+    it('throws it while waiting out a database outage, blaming no record', async () => {
+      const { dataSource } = databaseFailing([refused], { downForQueries: 100 });
+      const applier = new EventApplier(dataSource, async () => true, 3);
+      await expect(applier.apply([record(1)], {}, lostControl)).rejects.toMatchObject({ type: 'REBALANCE_IN_PROGRESS' });
+    });
+  });
+
   it('reports each committed transaction with its records', async () => {
     const { dataSource } = databaseFailing([]);
     const applier = new EventApplier(dataSource, async () => true, 3);

@@ -7,7 +7,7 @@ import { EnsembleEvent } from '@ensemble/events';
 import { DeliveredEvent, recordProcessed } from '@ensemble/inbox';
 import { retry } from '@ensemble/retry';
 import { Delivery, EventContext, TransactionBuffer } from './event-context';
-import { classifyFailure, Failure, NonRetriableError } from './failure';
+import { classifyFailure, Failure, MembershipLost, NonRetriableError } from './failure';
 import { rebuildPattern } from './rebuild-from';
 
 /** A decoded event and where it was read from. */
@@ -38,7 +38,7 @@ export interface ApplyTarget {
 export type Dispatch = (pattern: string, event: EnsembleEvent, context: EventContext) => Promise<boolean>;
 
 export interface ApplyControl {
-  /** Keeps the caller's group membership while the core waits. */
+  /** Keeps the caller's group membership while the core waits; the client's error when the membership is lost. */
   heartbeat(): Promise<void>;
   /** True once the caller is stopping: an outage is then given up (the records stay uncommitted) rather than waited out. */
   stopping(): boolean;
@@ -79,7 +79,7 @@ export class EventApplier extends EventEmitter<EventApplierEvents> {
     try {
       return await retry(
         async (attempt, bail) => {
-          if (attempt > 1) await control.heartbeat();
+          if (attempt > 1) await keepMembership(control);
           try {
             return await this.outlastOutages(() => this.applyInTransaction(records, target), control);
           } catch (error) {
@@ -92,6 +92,7 @@ export class EventApplier extends EventEmitter<EventApplierEvents> {
         { attempts: this.attempts, initialMs: 100, maxMs: 2_000 },
       );
     } catch (error) {
+      throwIfMembershipLost(error);
       failure = classifyFailure(error);
       if (failure.kind === 'outage' && control.stopping()) throw error;
     }
@@ -170,7 +171,7 @@ export class EventApplier extends EventEmitter<EventApplierEvents> {
   private waitForDatabase(cause: unknown, control: ApplyControl): Promise<boolean> {
     return retry(
       async (attempt, bail) => {
-        if (attempt > 1) await control.heartbeat();
+        if (attempt > 1) await keepMembership(control);
         try {
           await this.dataSource.query('SELECT 1');
           return attempt > 1;
@@ -186,6 +187,24 @@ export class EventApplier extends EventEmitter<EventApplierEvents> {
       },
     );
   }
+}
+
+/**
+ * Heartbeats for a core that works or waits on records: a failure is the group's, not the records',
+ * so it leaves as {@link MembershipLost}, which no retry takes for retriable and no classification
+ * blames on them.
+ */
+export async function keepMembership(control: ApplyControl): Promise<void> {
+  try {
+    await control.heartbeat();
+  } catch (error) {
+    throw new MembershipLost(error);
+  }
+}
+
+/** Where the core hands a failure back to its client: a lost membership leaves as the client's own error. */
+export function throwIfMembershipLost(error: unknown): void {
+  if (error instanceof MembershipLost) throw error.clientError;
 }
 
 /** The fact an event stands for: each event type happens at most once to an aggregate. */

@@ -8,7 +8,7 @@ import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue } from '@ensemble/events';
 import { createOrderedProducer, headersAsStrings, isRefusedForGood } from '@ensemble/kafka';
 import { EnsembleError, retry } from '@ensemble/retry';
-import { ApplyControl, ApplyTarget, DeliveredRecord, EventApplier, EventApplierEvents, RecordFailure } from './event-applier';
+import { ApplyControl, ApplyTarget, DeliveredRecord, EventApplier, EventApplierEvents, keepMembership, RecordFailure, throwIfMembershipLost } from './event-applier';
 import { Delivery, EventContext } from './event-context';
 import { classifyFailure, Failure } from './failure';
 import { FAILURE_HEADERS, failureTopics, FailureTopics } from './failure-topics';
@@ -328,7 +328,7 @@ export class EventTransport extends Server<EventTransportListeners> implements C
     try {
       const event = await retry(
         async (attempt, bail) => {
-          if (attempt > 1) await control.heartbeat();
+          if (attempt > 1) await keepMembership(control);
           try {
             return await this.codec.decode(topic, value);
           } catch (error) {
@@ -344,6 +344,7 @@ export class EventTransport extends Server<EventTransportListeners> implements C
       );
       return { event };
     } catch (error) {
+      throwIfMembershipLost(error);
       const failure = classifyFailure(error);
       if (failure.kind === 'permanent') return { refused: failure };
       throw error;

@@ -20,6 +20,18 @@ export class NotYetApplicableError extends EnsembleError {
 }
 
 /**
+ * The consumer's heartbeat failed while the core worked or waited (its group rebalanced, or forgot
+ * it): the records in hand are no longer this member's to apply or to blame. Never classified;
+ * the core throws the client's own error in its place, so that the client rejoins its group as it
+ * does after any failed heartbeat.
+ */
+export class MembershipLost extends EnsembleError {
+  constructor(readonly clientError: unknown) {
+    super(`the consumer lost its group membership: ${clientError instanceof Error ? clientError.message : String(clientError)}`, { retriable: false, cause: clientError });
+  }
+}
+
+/**
  * What the consumer core does about a failure:
  * - `retriable`: try again in place, then through the retry topics, then dead-letter;
  * - `not-yet`: the same path, for an event that waits on another;
