@@ -37,6 +37,8 @@ describe('AdvisoryLease', () => {
         connect: async () => undefined,
         query: (sql: string) => answer(sql),
         release: jest.fn(async () => void (session.isReleased = true)),
+        // TypeORM's own way to hand a connection back with an error, which makes the pool close it.
+        releasePostgresConnection: jest.fn(async (_error: unknown) => void (session.isReleased = true)),
       };
       return { session, dataSource: { createQueryRunner: () => session } as unknown as DataSource };
     }
@@ -60,7 +62,7 @@ describe('AdvisoryLease', () => {
       expect(session.release).toHaveBeenCalledTimes(1);
     });
 
-    it('hands the connection back even when giving the lock up fails', async () => {
+    it('closes the connection instead of handing it back, lock and all, when giving the lock up fails', async () => {
       const { session, dataSource } = dataSourceWith(async (sql) => {
         if (sql.includes('unlock')) throw new Error('Connection terminated');
         return [{ taken: true }];
@@ -69,7 +71,8 @@ describe('AdvisoryLease', () => {
       const held = await AdvisoryLease.takeOnOwnConnection(dataSource, 'replay_1');
 
       await expect(held.release()).rejects.toThrow('Connection terminated');
-      expect(session.release).toHaveBeenCalledTimes(1);
+      expect(session.releasePostgresConnection).toHaveBeenCalledWith(expect.objectContaining({ message: 'Connection terminated' }));
+      expect(session.release).not.toHaveBeenCalled();
     });
   });
 });

@@ -86,15 +86,17 @@ export class HeldLease {
 
   /**
    * A pooled connection keeps its session locks when handed back, so the lock is given up first;
-   * the connection is handed back even when that fails.
+   * when that fails, the connection is closed instead, which ends its session and every lock in it.
    */
   async release(): Promise<void> {
     if (this.session.isReleased) return;
     try {
       await this.lease.release();
-    } finally {
-      await this.session.release();
+    } catch (error) {
+      await closeSession(this.session, error);
+      throw error;
     }
+    await this.session.release();
   }
 }
 
@@ -109,4 +111,9 @@ function releasing(session: QueryRunner): (error: unknown) => Promise<never> {
     await session.release();
     throw error;
   };
+}
+
+/** Closes the session's connection rather than hand it back to the pool: the pool destroys a connection released with an error. */
+async function closeSession(session: QueryRunner, error: unknown): Promise<void> {
+  await (session as QueryRunner & { releasePostgresConnection(error: unknown): Promise<void> }).releasePostgresConnection(error);
 }
