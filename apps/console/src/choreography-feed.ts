@@ -7,7 +7,7 @@ import { ProcessName, SERVICE_URLS } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue, InvoiceIssued, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
 import { committedOffsets, KAFKA_CLIENT } from '@ensemble/kafka';
-import { EnsembleError, retry } from '@ensemble/retry';
+import { endedBy, retry, transient } from '@ensemble/retry';
 import { PaymentSummary, PaymentTimeline, ReactingService, Reaction } from './payment-timeline';
 
 /** Payments kept for the page, and sent to one that connects. */
@@ -126,7 +126,7 @@ export class ChoreographyFeed extends EventEmitter<ChoreographyFeedEvents> imple
           if (this.stopped.signal.aborted) bail(error);
           this.setState({ state: 'connecting', error: `Kafka: ${(error as Error).message}` });
           // Whatever failed, the feed connects again, whatever kafkajs says of its spent retries.
-          throw new EnsembleError((error as Error).message, { retriable: true, cause: error });
+          throw transient(error);
         }
       },
       {
@@ -135,7 +135,7 @@ export class ChoreographyFeed extends EventEmitter<ChoreographyFeedEvents> imple
         signal: this.stopped.signal,
         onRetry: (error, { attempt, delayMs }) => this.emit('connectFailed', { error: (error as Error).cause as Error, attempt: attempt - 1, retryInMs: delayMs }),
       },
-    ).catch(() => undefined);
+    ).catch(endedBy(this.stopped.signal));
   }
 
   /** Connects and resolves once the feed's group is joined, with a promise that rejects if its consumer stops for good. */

@@ -7,7 +7,7 @@ import { ConsumerSettings, RETRY_ROUNDS, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue } from '@ensemble/events';
 import { createOrderedProducer, headersAsStrings, isRefusedForGood } from '@ensemble/kafka';
-import { EnsembleError, retry } from '@ensemble/retry';
+import { endedBy, retry, transient } from '@ensemble/retry';
 import { ApplyControl, ApplyTarget, DeliveredRecord, EventApplier, EventApplierEvents, keepMembership, RecordFailure, throwIfMembershipLost } from './event-applier';
 import { Delivery, EventContext } from './event-context';
 import { classifyFailure, Failure } from './failure';
@@ -189,7 +189,7 @@ export class EventTransport extends Server<EventTransportListeners> implements C
         signal: this.closed.signal,
         onRetry: (error, { attempt, delayMs }) => this.reports.emit('startFailed', { error: error as Error, attempt, retryInMs: delayMs }),
       },
-    ).catch(() => undefined);
+    ).catch(endedBy(this.closed.signal));
     // A close during a start may come before the consumer it started.
     await this.disconnect();
   }
@@ -429,7 +429,7 @@ export class EventTransport extends Server<EventTransportListeners> implements C
         } catch (error) {
           if (isRefusedForGood(error) || control.stopping()) bail(error);
           // Anything else is the broker being away, waited for whatever kafkajs says of it (its own spent retries say "not retriable").
-          throw new EnsembleError((error as Error).message, { retriable: true, cause: error });
+          throw transient(error);
         }
       },
       {

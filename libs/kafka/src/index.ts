@@ -4,4 +4,4 @@ export * from './headers-as-strings';
 export * from './consumer-group-lag';
 export * from './read-to-end';
 export * from './record-position';
-export * from './refused-for-good';
+export * from './kafka-errors';

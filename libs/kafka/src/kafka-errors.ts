@@ -8,3 +8,8 @@ export function isRefusedForGood(error: unknown): boolean {
   }
   return false;
 }
+
+/** Whether an error is the Kafka client's (a broker that is away, a request that failed), not a fault of the caller's. */
+export function isKafkaError(error: unknown): boolean {
+  return error instanceof Error && error.name.startsWith('KafkaJS');
+}

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { EventType, EventTypes } from '@ensemble/events';
 import { EventCodec, EventNotEncodableError } from '@ensemble/event-codec';
 import { isRefusedForGood } from '@ensemble/kafka';
-import { EnsembleError, retry } from '@ensemble/retry';
+import { endedBy, retry, transient } from '@ensemble/retry';
 import { LaneLeases } from './lane-leases';
 import { OUTBOX_CHANNEL } from './outbox-contract';
 
@@ -258,7 +258,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
           }
         } catch (error) {
           // Whatever failed, the relay connects again: a database or broker that is away is waited for, whatever kafkajs says of its spent retries.
-          throw new EnsembleError((error as Error).message, { retriable: true, cause: error });
+          throw transient(error);
         } finally {
           await this.disconnect();
         }
@@ -269,7 +269,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
         signal: this.stopped.signal,
         onRetry: (error, { attempt, delayMs }) => this.emit('failed', { error: (error as Error).cause as Error, attempt: attempt - 1, retryInMs: delayMs }),
       },
-    ).catch(() => undefined);
+    ).catch(endedBy(this.stopped.signal));
   }
 
   private async connect(): Promise<void> {

@@ -70,6 +70,9 @@ export class ReplayClient {
       method,
       headers: { ...(this.authorization ? { authorization: this.authorization } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
+    }).catch((error: Error) => {
+      // The service not answering at all is worth waiting for (it may be restarting); any answer is taken at its word.
+      throw new EnsembleError(`cannot reach ${this.baseUrl}: ${(error.cause as Error | undefined)?.message ?? error.message}`, { retriable: true, cause: error });
     });
     const answer = await response.json();
     if (!response.ok) throw new ReplayApiError(response.status, answer as ApiErrorBody);

@@ -3,8 +3,8 @@ import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs'
 import { DataSource, MigrationInterface } from 'typeorm';
 import { ServiceName } from '@ensemble/config';
 import { ApplyControl, DeliveredRecord, EventTransport } from '@ensemble/event-consumer';
-import { committedOffsets, headersAsStrings, RecordPosition } from '@ensemble/kafka';
-import { EnsembleError, pollUntil, retry, WaitTimedOut } from '@ensemble/retry';
+import { committedOffsets, headersAsStrings, isKafkaError, RecordPosition } from '@ensemble/kafka';
+import { EnsembleError, pollUntil, retry, transient, WaitTimedOut } from '@ensemble/retry';
 import { ShadowSchema } from './shadow-schema';
 import { ReplayWindow } from './replay-window';
 
@@ -367,9 +367,10 @@ export class Replay extends EventEmitter<ReplayEvents> {
       await Promise.allSettled(this.inFlight);
       return;
     }
+    // Only a failed swap is tried again: whatever ends the follow ends the replay.
     await retry(
-      async () => {
-        await this.followUntil(admin, () => this.partitions.every((p) => p.position >= p.end), 'the shadow to catch up with the topics');
+      async (_attempt, bail) => {
+        await this.followUntil(admin, () => this.partitions.every((p) => p.position >= p.end), 'the shadow to catch up with the topics').catch(bail);
         await this.swap(shadow);
       },
       {
@@ -380,13 +381,18 @@ export class Replay extends EventEmitter<ReplayEvents> {
     );
   }
 
-  /** Refreshes the ends and live offsets until `done` holds; a crash of the replay's consumer or a cancel ends it. */
+  /**
+   * Refreshes the ends and live offsets until `done` holds; a Kafka that does not answer is waited
+   * for. A crash of the replay's consumer, a cancel or any other error ends it.
+   */
   private async followUntil(admin: Admin, done: () => boolean, description: string): Promise<void> {
     await pollUntil(
       async () => {
         if (this.error) throw new EnsembleError(this.error, { retriable: false });
         if (this.cancelled) throw new ReplayCancelled();
-        await this.refreshEnds(admin);
+        await this.refreshEnds(admin).catch((error: unknown) => {
+          throw isKafkaError(error) ? transient(error) : error;
+        });
         return done();
       },
       { intervalMs: FOLLOW_INTERVAL_MS, description },
@@ -418,7 +424,9 @@ export class Replay extends EventEmitter<ReplayEvents> {
         await manager.query(`SET LOCAL lock_timeout = ${SWAP_WAIT_MS}`);
         let missing = await shadow.lockLiveAndCountMissing(manager);
         if (missing > 0) {
-          await pollUntil(async () => (missing = await shadow.countMissing(manager)) === 0, {
+          // A failed count fails the transaction: the poll ends with it rather than query a transaction that is aborted.
+          const count = () => shadow.countMissing(manager).catch((error: unknown) => Promise.reject(new EnsembleError((error as Error).message, { retriable: false, cause: error })));
+          await pollUntil(async () => (missing = await count()) === 0, {
             intervalMs: 20,
             timeoutMs: SWAP_WAIT_MS,
             description: 'the shadow to hold every event the live projection has applied',
@@ -437,7 +445,8 @@ export class Replay extends EventEmitter<ReplayEvents> {
       if (this.swapAttempts >= SWAP_ATTEMPTS) {
         throw new EnsembleError(`gave up swapping after ${this.swapAttempts} attempts: ${(error as Error).message}`, { retriable: false, cause: error });
       }
-      throw error;
+      // Whatever failed this attempt, the follow tries again once the shadow has caught up again.
+      throw transient(error);
     }
   }
 }

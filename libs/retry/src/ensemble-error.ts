@@ -14,6 +14,15 @@ export class EnsembleError extends Error {
 }
 
 /**
+ * The same failure, marked to be tried again whatever it says of itself: for a loop whose whole
+ * job is to wait out a dependency that is away (kafkajs marks its own spent retries not retriable).
+ * Keeps the message; the original is its `cause`.
+ */
+export function transient(error: unknown): EnsembleError {
+  return new EnsembleError(error instanceof Error ? error.message : String(error), { retriable: true, cause: error });
+}
+
+/**
  * Whether trying again can help: false only for an error that says so itself, an
  * {@link EnsembleError} or a kafkajs error, which carry the same `retriable` flag.
  */

@@ -14,7 +14,7 @@ describe('pollUntil', () => {
     const value = await pollUntil(async () => {
       if (++checks < 3) throw new Error('not listening yet');
       return 'up';
-    }, { intervalMs: 1, description: 'the server to answer' });
+    }, { intervalMs: 1, timeoutMs: 1_000, description: 'the server to answer' });
     expect(value).toBe('up');
     expect(checks).toBe(3);
   });
@@ -28,6 +28,29 @@ describe('pollUntil', () => {
       }, { intervalMs: 1, timeoutMs: 1_000, description: 'the server to answer' }),
     ).rejects.toThrow('the process exited');
     expect(checks).toBe(1);
+  });
+
+  describe('without a deadline', () => {
+    it('polls again only after an error that says itself it is retriable', async () => {
+      let checks = 0;
+      const value = await pollUntil(async () => {
+        if (++checks < 3) throw new EnsembleError('the service is restarting', { retriable: true });
+        return 'up';
+      }, { intervalMs: 1, description: 'the replay to finish' });
+      expect(value).toBe('up');
+      expect(checks).toBe(3);
+    });
+
+    it('ends at once on an error that says nothing of itself, which would otherwise be polled forever', async () => {
+      let checks = 0;
+      await expect(
+        pollUntil(async () => {
+          checks++;
+          throw new TypeError("Cannot read properties of undefined (reading 'finishedAt')");
+        }, { intervalMs: 1, description: 'the replay to finish' }),
+      ).rejects.toThrow(TypeError);
+      expect(checks).toBe(1);
+    });
   });
 
   it('times out naming what it waited for and the last answer', async () => {

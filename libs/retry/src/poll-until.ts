@@ -6,7 +6,11 @@ export interface PollOptions {
   /** What is awaited, as the timeout's message names it: "orders to answer /health". */
   description: string;
   intervalMs: number;
-  /** Unbounded when absent: the wait then ends only with a value, an error or the signal. */
+  /**
+   * Unbounded when absent: the wait then ends only with a value, an error or the signal, and an
+   * error counts as "not yet" only when it says itself that it is retriable, since nothing else
+   * would end a wait on a fault that never clears.
+   */
   timeoutMs?: number;
   /** Ends the wait at once with the signal's reason. */
   signal?: AbortSignal;
@@ -30,12 +34,13 @@ export class WaitTimedOut extends EnsembleError {
 /**
  * Calls `check` every `intervalMs` until it answers something other than undefined, null or false,
  * and resolves with that answer (so 0 and '' count as answers). A retriable error thrown by `check`
- * counts as "not yet"; any other ends the wait at once. Checks once more at the deadline, then
- * throws {@link WaitTimedOut}.
+ * counts as "not yet" (in an unbounded wait, only one that says so itself); any other ends the wait
+ * at once. Checks once more at the deadline, then throws {@link WaitTimedOut}.
  */
 export async function pollUntil<T>(check: () => Promise<T | NotYet> | T | NotYet, options: PollOptions): Promise<T> {
   const { intervalMs, timeoutMs = Infinity, signal, description } = options;
   const deadline = Date.now() + timeoutMs;
+  const notYet = timeoutMs === Infinity ? (error: unknown) => (error as { retriable?: unknown } | undefined)?.retriable === true : isRetriable;
   for (;;) {
     signal?.throwIfAborted();
     let last: { value: unknown } | { error: unknown };
@@ -44,7 +49,7 @@ export async function pollUntil<T>(check: () => Promise<T | NotYet> | T | NotYet
       if (value !== undefined && value !== null && value !== false) return value as T;
       last = { value };
     } catch (error) {
-      if (!isRetriable(error)) throw error;
+      if (!notYet(error)) throw error;
       last = { error };
     }
     const remaining = deadline - Date.now();

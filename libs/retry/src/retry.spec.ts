@@ -1,5 +1,5 @@
 import { EnsembleError } from './ensemble-error';
-import { retry } from './retry';
+import { endedBy, retry } from './retry';
 
 const fast = { initialMs: 1, maxMs: 4 };
 const transient = (message: string) => new EnsembleError(message, { retriable: true });
@@ -85,5 +85,16 @@ describe('retry', () => {
       random.mockRestore();
     }
     expect(waits).toEqual([1, 2, 4, 1, 2]);
+  });
+});
+
+describe('endedBy', () => {
+  it('takes the end its signal made as done, and rethrows any other failure', async () => {
+    const stop = new AbortController();
+    const forever = retry(async () => Promise.reject(new Error('away')), { initialMs: 1, maxMs: 1, signal: stop.signal });
+    stop.abort();
+    await expect(forever.catch(endedBy(stop.signal))).resolves.toBeUndefined();
+    const bug = retry(async () => Promise.reject(new EnsembleError('a fault no wait fixes', { retriable: false })), { ...fast, signal: new AbortController().signal });
+    await expect(bug.catch(endedBy(new AbortController().signal))).rejects.toThrow('a fault no wait fixes');
   });
 });

@@ -11,6 +11,16 @@ export interface RetryOptions extends BackoffOptions {
   onRetry?: (error: unknown, next: { attempt: number; delayMs: number }) => void;
 }
 
+/**
+ * For a retry that only its signal is meant to end: a catch that takes that end as done and
+ * rethrows any other, so that a fault the loop did not expect is never swallowed with the abort.
+ */
+export function endedBy(signal: AbortSignal): (error: unknown) => void {
+  return (error) => {
+    if (!signal.aborted) throw error;
+  };
+}
+
 /** Stops the retry at once with `error`: for a failure the attempt knows no retry can help. */
 export type Bail = (error: unknown) => never;
 
