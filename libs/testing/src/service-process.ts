@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessName } from '@ensemble/config';
 import { spawnService } from '@ensemble/process';
@@ -9,6 +10,19 @@ const ROOT = join(__dirname, '..', '..', '..');
 /** Terminus's answer: each part's status, with a message when it is down. */
 interface HealthBody {
   details?: Record<string, { status: string; message?: string }>;
+}
+
+/** A service that ended while it was starting: how it ended, and what it wrote meanwhile (a configuration error, say). */
+export class ServiceExited extends EnsembleError {
+  constructor(
+    readonly service: string,
+    readonly exitCode: number | null,
+    readonly signal: NodeJS.Signals | null,
+    readonly output: string,
+    readonly logFile: string,
+  ) {
+    super(`${service} exited with ${exitCode ?? signal} while starting; see ${logFile}`, { retriable: false });
+  }
 }
 
 /**
@@ -25,7 +39,8 @@ export class ServiceProcess {
 
   /**
    * Starts the service and waits until `/health` says it is ready, or with `ready: false` only until
-   * it answers at all (for a spec that starts it without one of its dependencies).
+   * it answers at all (for a spec that starts it without one of its dependencies). A service that
+   * exits meanwhile rejects the start with {@link ServiceExited}.
    */
   static async start(
     service: ProcessName,
@@ -33,13 +48,15 @@ export class ServiceProcess {
   ): Promise<ServiceProcess> {
     const name = options.name ?? service;
     const logFile = join(ROOT, '.ensemble', 'test-logs', `${name}.log`);
+    // The log is appended to across runs; what this start wrote begins here.
+    const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
     const child = spawnService(service, { port: options.port, env: options.env, nodeArgs: options.nodeArgs, logFile });
     // A spec that fails before its afterAll, or a run cut short, must not leave the service behind.
     const killOnExit = () => child.kill('SIGKILL');
     process.on('exit', killOnExit);
     child.once('exit', () => process.off('exit', killOnExit));
     const started = new ServiceProcess(name, `http://127.0.0.1:${options.port}`, child, logFile);
-    await started.waitUntilHealthy(options.ready ?? true);
+    await started.waitUntilHealthy(options.ready ?? true, logStart);
     return started;
   }
 
@@ -75,21 +92,24 @@ export class ServiceProcess {
   }
 
   // Long enough for a start while the broker or the database restarts (the crash test does both).
-  private async waitUntilHealthy(ready: boolean, timeoutMs = 90_000): Promise<void> {
+  private async waitUntilHealthy(ready: boolean, logStart: number, timeoutMs = 90_000): Promise<void> {
+    const exited = new AbortController();
+    const exitedWhileStarting = (code: number | null, signal: NodeJS.Signals | null) =>
+      exited.abort(new ServiceExited(this.name, code, signal, readFileSync(this.logFile).subarray(logStart).toString(), this.logFile));
+    this.child.once('exit', exitedWhileStarting);
     const answered = async () => {
-      if (!this.running) {
-        throw new EnsembleError(`${this.name} exited with ${this.child.exitCode ?? this.child.signalCode} while starting; see ${this.logFile}`, { retriable: false });
-      }
       // A refused connection (not listening yet) is retriable: polled again.
       const response = await fetch(`${this.url}/health`);
       return response.ok || !ready;
     };
     try {
-      await pollUntil(answered, { intervalMs: 100, timeoutMs, description: `${this.name} to answer ${ready ? 'healthy' : 'at all'} on ${this.url}/health` });
+      await pollUntil(answered, { intervalMs: 100, timeoutMs, signal: exited.signal, description: `${this.name} to answer ${ready ? 'healthy' : 'at all'} on ${this.url}/health` });
     } catch (error) {
       if (!(error instanceof WaitTimedOut)) throw error;
       await this.kill();
       throw new Error(`${this.name} was not healthy after ${timeoutMs} ms; see ${this.logFile}`, { cause: error });
+    } finally {
+      this.child.off('exit', exitedWhileStarting);
     }
   }
 }
