@@ -7,10 +7,11 @@
  * (the infrastructure stays up for the next start; `npm run infra:down` stops it).
  */
 import { ChildProcess, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { DEFAULT_HTTP_PORTS, PROCESS_NAMES, ProcessName } from '@ensemble/config';
 import { spawnService } from '@ensemble/process';
-import { EnsembleError, pollUntil } from '@ensemble/retry';
+import { endedBy, EnsembleError, pollUntil, retry } from '@ensemble/retry';
 import { localAdminToken } from './src/admin-token';
 import { REPOSITORY_ROOT } from './src/infra-config';
 
@@ -18,12 +19,11 @@ const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x
 const RESET = '\x1b[0m';
 const LOG_DIR = join(REPOSITORY_ROOT, '.ensemble', 'logs');
 const running = new Map<ProcessName, ChildProcess>();
-/** Restarts since each service last ran for RESTART_RESET_MS: the exponent of its next delay. */
-const restarts = new Map<ProcessName, number>();
-/** A service that ran this long before it exited is restarted without delay, as after a first failure. */
+/** A service that ran this long before it exited is restarted as after a first failure. */
 const RESTART_RESET_MS = 60_000;
 const EX_CONFIG = 78;
-let stopping = false;
+/** Aborted when npm start stops (Ctrl-C, or a failure): no service is started again, no wait goes on. */
+const stopping = new AbortController();
 
 function step(what: string, command: string, args: string[]): void {
   console.log(`\n== ${what}`);
@@ -34,36 +34,43 @@ function step(what: string, command: string, args: string[]): void {
   }
 }
 
-function startService(service: ProcessName): void {
+/** Runs the service, and starts it again after a growing delay each time it exits, until Ctrl-C. */
+async function superviseService(service: ProcessName): Promise<void> {
   const label = `${COLOURS[PROCESS_NAMES.indexOf(service) % COLOURS.length]}${service.padEnd(10)}${RESET} |`;
-  const startedAt = Date.now();
   const logFile = join(LOG_DIR, `${service}.log`);
-  const child = spawnService(service, {
-    logFile,
-    env: { ADMIN_TOKEN: localAdminToken() },
-    onLine: (line) => console.log(`${label} ${line}`),
-  });
-  child.on('exit', (code, signal) => {
-    running.delete(service);
-    if (stopping) return;
-    if (code === EX_CONFIG) {
-      console.error(`${label} exited with a configuration error; not starting it again until that is fixed. The others go on. Its log: ${logFile}`);
-      return;
-    }
-    const count = Date.now() - startedAt >= RESTART_RESET_MS ? 1 : (restarts.get(service) ?? 0) + 1;
-    restarts.set(service, count);
-    const delay = Math.min(30_000, 1_000 * 2 ** (count - 1));
-    console.error(`${label} exited (${signal ?? code}); starting it again in ${delay / 1_000} s (restart ${count}); the others go on. Its log: ${logFile}`);
-    setTimeout(() => {
-      if (!stopping) startService(service);
-    }, delay);
-  });
-  running.set(service, child);
+  await retry(
+    async (_attempt, _bail, progressed) => {
+      const startedAt = Date.now();
+      const child = spawnService(service, {
+        logFile,
+        env: { ADMIN_TOKEN: localAdminToken() },
+        onLine: (line) => console.log(`${label} ${line}`),
+      });
+      running.set(service, child);
+      const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+      running.delete(service);
+      if (stopping.signal.aborted) return;
+      if (code === EX_CONFIG) {
+        // Started again, it would only fail again.
+        console.error(`${label} exited with a configuration error; not starting it again until that is fixed. The others go on. Its log: ${logFile}`);
+        return;
+      }
+      if (Date.now() - startedAt >= RESTART_RESET_MS) progressed();
+      throw new EnsembleError(`exited (${signal ?? code})`, { retriable: true });
+    },
+    {
+      initialMs: 1_000,
+      maxMs: 30_000,
+      signal: stopping.signal,
+      onRetry: (error, { attempt, delayMs }) =>
+        console.error(`${label} ${(error as Error).message}; starting it again in ${delayMs / 1_000} s (restart ${attempt - 1}); the others go on. Its log: ${logFile}`),
+    },
+  ).catch(endedBy(stopping.signal));
 }
 
 async function waitUntilHealthy(service: ProcessName): Promise<void> {
   const healthy = async () => {
-    if (stopping) throw new EnsembleError('stopping', { retriable: false });
+    if (stopping.signal.aborted) throw new EnsembleError('stopping', { retriable: false });
     // A refused connection (not listening yet) is retriable: polled again.
     return (await fetch(`http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}/health`)).ok;
   };
@@ -73,7 +80,7 @@ async function waitUntilHealthy(service: ProcessName): Promise<void> {
 }
 
 async function stopAll(exitCode: number): Promise<never> {
-  stopping = true;
+  stopping.abort();
   const exits = [...running.values()].map((child) => new Promise((resolve) => child.once('exit', resolve)));
   for (const child of running.values()) child.kill('SIGTERM');
   await Promise.all(exits);
@@ -87,7 +94,7 @@ async function main(): Promise<void> {
   console.log('\n== services');
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  PROCESS_NAMES.forEach((service) => startService(service));
+  PROCESS_NAMES.forEach((service) => void superviseService(service).catch(fail));
   await Promise.all(PROCESS_NAMES.map(waitUntilHealthy));
   console.log(
     `\nEnsemble is running (Ctrl-C stops the services):\n` +
@@ -98,7 +105,9 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
+function fail(error: unknown): void {
   console.error(`npm start: ${(error as Error).message}`);
   void stopAll(1);
-});
+}
+
+main().catch(fail);

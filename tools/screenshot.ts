@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { loadServiceUrls, parseCommandLine } from '@ensemble/config';
+import { pollUntil } from '@ensemble/retry';
 import { CHROMIUM_PATH } from '../infra/src/chromium';
 
 const ROOT = join(__dirname, '..');
@@ -29,10 +30,11 @@ async function main(): Promise<void> {
       stdio: 'inherit',
     });
     if (demo.status !== 0) throw new Error(`npm run demo exited with ${demo.status}`);
-    for (const deadline = Date.now() + 60_000; (await page.locator('tr.payment[data-complete="false"]').count()) > 0; ) {
-      if (Date.now() > deadline) throw new Error('some payments were still waiting for a reaction after 60 s');
-      await page.waitForTimeout(250);
-    }
+    await pollUntil(async () => (await page.locator('tr.payment[data-complete="false"]').count()) === 0, {
+      intervalMs: 250,
+      timeoutMs: 60_000,
+      description: 'every payment to have all its reactions',
+    });
     await page.screenshot({ path: FILE });
     console.log(`saved ${FILE}`);
   } finally {

@@ -1,6 +1,7 @@
 import { Kafka } from 'kafkajs';
 import { CONSUMING_SERVICES } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
+import { pollUntil } from '@ensemble/retry';
 import { Choreography, groupLag, waitUntilCaughtUp } from '@ensemble/testing';
 import { measureBareDecoding } from '../baselines/bare-decoding-consumer';
 import { PAYMENTS_TOPIC, producePaymentBacklog } from '../payment-backlog';
@@ -28,8 +29,13 @@ export async function measureConsumer(kafka: Kafka, codec: EventCodec, choreogra
   // Timed from the first committed batch, so that process start-up and the group join are left out.
   const backlog = await groupLag(admin, service);
   await choreography.startOne(service);
-  let lag = backlog;
-  while (lag === backlog) lag = await groupLag(admin, service);
+  const lag = await pollUntil(
+    async () => {
+      const now = await groupLag(admin, service);
+      return now !== backlog && now;
+    },
+    { intervalMs: 10, timeoutMs: 60_000, description: `${service} to commit its first batch` },
+  );
   const oursStarted = performance.now();
   await waitUntilCaughtUp(kafka, [service]);
   const oursPerSecond = lag / ((performance.now() - oursStarted) / 1_000);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, Kafka } from 'kafkajs';
 import { ReadRecord } from '@ensemble/kafka';
+import { pollUntil } from '@ensemble/retry';
 
 /**
  * Reads what a topic received after a mark: `mark()` takes the end offset of every partition, and
@@ -26,24 +27,22 @@ export class TopicReader {
 
   async readUntil(done: (records: ReadRecord[]) => boolean, timeoutMs = 30_000): Promise<ReadRecord[]> {
     const records: ReadRecord[] = [];
+    // What was read when the condition first held: later records do not change the answer.
+    let met: ReadRecord[] | undefined;
     const consumer: Consumer = this.kafka.consumer({ groupId: `spec-reader-${randomUUID()}`, maxWaitTimeInMs: 100 });
     await consumer.connect();
     try {
       await consumer.subscribe({ topic: this.topic, fromBeginning: true });
-      let finish!: () => void;
-      const finished = new Promise<void>((resolve) => (finish = resolve));
       await consumer.run({
         eachMessage: async ({ partition, message }) => {
           records.push({ topic: this.topic, partition, offset: message.offset, message });
-          if (done(records)) finish();
+          if (!met && done(records)) met = [...records];
         },
       });
       for (const [partition, offset] of this.marked) consumer.seek({ topic: this.topic, partition, offset });
-      const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
-      if ((await Promise.race([finished, timeout])) === 'timeout') {
-        throw new Error(`${this.topic}: condition not met after ${timeoutMs} ms with ${records.length} records read`);
-      }
-      return records;
+      return await pollUntil(() => met, { intervalMs: 20, timeoutMs, description: `${this.topic} to receive what the spec waits for` }).catch((error: Error) => {
+        throw new Error(`${error.message}, with ${records.length} records read`, { cause: error });
+      });
     } finally {
       await consumer.disconnect();
     }
