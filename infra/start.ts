@@ -10,8 +10,8 @@ import { ChildProcess, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { DEFAULT_HTTP_PORTS, PROCESS_NAMES, ProcessName } from '@ensemble/config';
-import { spawnService } from '@ensemble/process';
-import { endedBy, EnsembleError, pollUntil, retry } from '@ensemble/retry';
+import { spawnService, waitUntilHealthy } from '@ensemble/process';
+import { endedBy, EnsembleError, retry } from '@ensemble/retry';
 import { localAdminToken } from './src/admin-token';
 import { REPOSITORY_ROOT } from './src/infra-config';
 
@@ -68,13 +68,8 @@ async function superviseService(service: ProcessName): Promise<void> {
   ).catch(endedBy(stopping.signal));
 }
 
-async function waitUntilHealthy(service: ProcessName): Promise<void> {
-  const healthy = async () => {
-    if (stopping.signal.aborted) throw new EnsembleError('stopping', { retriable: false });
-    // A refused connection (not listening yet) is retriable: polled again.
-    return (await fetch(`http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}/health`)).ok;
-  };
-  await pollUntil(healthy, { intervalMs: 250, timeoutMs: 60_000, description: `${service} to answer /health` }).catch((error: Error) => {
+async function waitUntilStarted(service: ProcessName): Promise<void> {
+  await waitUntilHealthy(service, `http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}`, { timeoutMs: 60_000, signal: stopping.signal }).catch((error: Error) => {
     throw new Error(`${service} did not become healthy (${error.message}); see ${join(LOG_DIR, `${service}.log`)}`);
   });
 }
@@ -95,7 +90,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   PROCESS_NAMES.forEach((service) => void superviseService(service).catch(fail));
-  await Promise.all(PROCESS_NAMES.map(waitUntilHealthy));
+  await Promise.all(PROCESS_NAMES.map(waitUntilStarted));
   console.log(
     `\nEnsemble is running (Ctrl-C stops the services):\n` +
       PROCESS_NAMES.map((service) => `  ${service.padEnd(11)} http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}`).join('\n') +
@@ -106,6 +101,7 @@ async function main(): Promise<void> {
 }
 
 function fail(error: unknown): void {
+  if (stopping.signal.aborted) return; // what failed was cut short by the stop under way
   console.error(`npm start: ${(error as Error).message}`);
   void stopAll(1);
 }

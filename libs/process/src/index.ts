@@ -1,1 +1,2 @@
 export * from './spawn-service';
+export * from './wait-until-healthy';

@@ -2,8 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessName } from '@ensemble/config';
-import { spawnService } from '@ensemble/process';
-import { EnsembleError, pollUntil, WaitTimedOut } from '@ensemble/retry';
+import { spawnService, waitUntilHealthy } from '@ensemble/process';
+import { EnsembleError, WaitTimedOut } from '@ensemble/retry';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -56,7 +56,7 @@ export class ServiceProcess {
     process.on('exit', killOnExit);
     child.once('exit', () => process.off('exit', killOnExit));
     const started = new ServiceProcess(name, `http://127.0.0.1:${options.port}`, child, logFile);
-    await started.waitUntilHealthy(options.ready ?? true, logStart);
+    await started.waitUntilStarted(options.ready ?? true, logStart);
     return started;
   }
 
@@ -92,18 +92,13 @@ export class ServiceProcess {
   }
 
   // Long enough for a start while the broker or the database restarts (the crash test does both).
-  private async waitUntilHealthy(ready: boolean, logStart: number, timeoutMs = 90_000): Promise<void> {
+  private async waitUntilStarted(ready: boolean, logStart: number, timeoutMs = 90_000): Promise<void> {
     const exited = new AbortController();
     const exitedWhileStarting = (code: number | null, signal: NodeJS.Signals | null) =>
       exited.abort(new ServiceExited(this.name, code, signal, readFileSync(this.logFile).subarray(logStart).toString(), this.logFile));
     this.child.once('exit', exitedWhileStarting);
-    const answered = async () => {
-      // A refused connection (not listening yet) is retriable: polled again.
-      const response = await fetch(`${this.url}/health`);
-      return response.ok || !ready;
-    };
     try {
-      await pollUntil(answered, { intervalMs: 100, timeoutMs, signal: exited.signal, description: `${this.name} to answer ${ready ? 'healthy' : 'at all'} on ${this.url}/health` });
+      await waitUntilHealthy(this.name, this.url, { ready, timeoutMs, signal: exited.signal });
     } catch (error) {
       if (!(error instanceof WaitTimedOut)) throw error;
       await this.kill();
