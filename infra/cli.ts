@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'topics': {
-      const changes = await applyDeclaredTopics(config.platform.kafka.brokers, progress);
+      const changes = await applyDeclaredTopics(config.platform, progress);
       console.log(changes.length === 0 ? 'Topics match infra/topics.yaml; nothing to do' : `Applied ${changes.length} topic change(s)`);
       return;
     }

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { PlatformConfig } from '@ensemble/config';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { cachedDirectory } from './cached-download';
 import { InfraError } from './infra-error';
 import { InfraConfig, REPOSITORY_ROOT } from './infra-config';
@@ -43,7 +45,7 @@ export function kafkaBroker(config: InfraConfig): LocalServer {
       marker: `-Densemble.component=${NAME}`,
     },
 
-    isAnswering: () => answersMetadata(config.platform.kafka.brokers),
+    isAnswering: () => answersMetadata(config.platform),
 
     async install(progress) {
       if (await fetchClasspath(config, 'pom.xml', `kafka-${VERSIONS.kafka}`, progress)) progress(NAME, 'jars fetched');
@@ -130,10 +132,8 @@ function newClusterId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-async function answersMetadata(brokers: string[]): Promise<boolean> {
-  const admin = new Kafka({
-    clientId: 'ensemble-infra-probe',
-    brokers,
+async function answersMetadata(config: PlatformConfig): Promise<boolean> {
+  const admin = createKafka(config, 'ensemble-infra-probe', {
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1_000,
     requestTimeout: 2_000,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { PlatformConfig } from '@ensemble/config';
+import { createKafka } from '@ensemble/kafka/create-kafka';
 import { runningPid } from './detached-process';
 import { InfraError } from './infra-error';
 import { InfraConfig, REPOSITORY_ROOT } from './infra-config';
@@ -41,7 +42,7 @@ export class LocalStack {
       ensureRunning(this.kafka, progress),
       ensureRunning(this.schemaRegistry, progress),
     ]);
-    const topicChanges = await applyDeclaredTopics(this.config.platform.kafka.brokers, progress);
+    const topicChanges = await applyDeclaredTopics(this.config.platform, progress);
     const compatibilitySet = await ensureDefaultCompatibility(this.config.platform.schemaRegistry.url);
     if (compatibilitySet) progress('schema-registry', 'default compatibility set to BACKWARD');
     return { postgres, kafka, schemaRegistry, databasesCreated, topicChanges, compatibilitySet };
@@ -77,9 +78,9 @@ export class LocalStack {
 }
 
 /** Applies infra/topics.yaml to the cluster and reports each change. */
-export async function applyDeclaredTopics(brokers: string[], progress: Progress): Promise<TopicChange[]> {
+export async function applyDeclaredTopics(config: PlatformConfig, progress: Progress): Promise<TopicChange[]> {
   const declared = loadTopicDeclarations(TOPICS_FILE);
-  const admin = new Kafka({ clientId: 'ensemble-infra', brokers, logLevel: logLevel.WARN }).admin();
+  const admin = createKafka(config, 'ensemble-infra').admin();
   await admin.connect();
   try {
     const changes = await applyTopics(admin, declared);
