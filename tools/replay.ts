@@ -8,10 +8,9 @@
  *   payments database.
  */
 import { CONSUMING_SERVICES, loadServiceUrls, parseCommandLine, ServiceName, serviceUrlVariable } from '@ensemble/config';
+import { ReplayApiError, ReplayClient, ReplayProgress } from '@ensemble/replay';
 import { verifyPayments } from '../apps/payments/cli/verify';
 import { localAdminToken } from '../infra/src/admin-token';
-import type { ReplayProgress } from '../libs/replay/src/replay';
-import { ReplayApiError, ReplayClient } from '../libs/replay/src/replay-client';
 
 const commandLine = parseCommandLine({
   command: 'replay',
