@@ -7,11 +7,10 @@
  *   folds the payments topics into each payment's state and lists every difference from the
  *   payments database.
  */
-import { CONSUMING_SERVICES, DEFAULT_HTTP_PORTS, parseCommandLine, ServiceName } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadServiceUrls, parseCommandLine, ServiceName, serviceUrlVariable } from '@ensemble/config';
+import { ReplayApiError, ReplayClient, ReplayProgress } from '@ensemble/replay';
 import { verifyPayments } from '../apps/payments/cli/verify';
 import { localAdminToken } from '../infra/src/admin-token';
-import type { ReplayProgress } from '../libs/replay/src/replay';
-import { ReplayApiError, ReplayClient } from '../libs/replay/src/replay-client';
 
 const commandLine = parseCommandLine({
   command: 'replay',
@@ -34,11 +33,11 @@ async function main(): Promise<number> {
 }
 
 async function replay(service: ServiceName, request: { from?: string; to?: string }): Promise<number> {
-  const url = process.env[`${service.toUpperCase()}_URL`] ?? `http://127.0.0.1:${DEFAULT_HTTP_PORTS[service]}`;
+  const url = loadServiceUrls()[service];
   const client = new ReplayClient(url, localAdminToken());
   const started = await client.start(request).catch((error: unknown) => {
     if (error instanceof ReplayApiError) throw new Error(`${service} refused (${error.status}): ${error.body.error.message}`);
-    throw new Error(`${service} does not answer at ${url}; start the platform with npm start (or set ${service.toUpperCase()}_URL)`);
+    throw new Error(`${service} does not answer at ${url}; start the platform with npm start (or set ${serviceUrlVariable(service)})`);
   });
   console.log(`${service}: ${started.kind} ${started.id} started (${describe(started)}); Ctrl-C cancels it`);
   let cancelling = false;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { databaseUrlVariable, DEFAULT_HTTP_PORTS, loadPlatformConfig, loadServiceUrls, SERVICE_NAMES } from '@ensemble/config';
+import { databaseUrlVariable, DEFAULT_HTTP_PORTS, loadPlatformConfig, SERVICE_NAMES } from '@ensemble/config';
 import { VERSIONS } from '../src/versions';
 
 const root = join(__dirname, '..', '..');
@@ -76,8 +76,7 @@ describe('docker-compose.yml', () => {
       const config = loadPlatformConfig(environment);
       expect(config.kafka.brokers.map((broker) => broker.split(':')[0])).toEqual(['kafka']);
       expect(new URL(config.schemaRegistry.url).hostname).toBe('schema-registry');
-      const urls = loadServiceUrls(environment);
-      expect(SERVICE_NAMES.map((service) => new URL(urls[service]).host)).toEqual(SERVICE_NAMES.map((service) => `${service}:${DEFAULT_HTTP_PORTS[service]}`));
+      expect(SERVICE_NAMES.map((service) => new URL(config.serviceUrls[service]).host)).toEqual(SERVICE_NAMES.map((service) => `${service}:${DEFAULT_HTTP_PORTS[service]}`));
       expect(Object.keys(environment).filter((name) => name.endsWith('_DATABASE_URL'))).toEqual([]);
       expect(environment.HTTP_PORT).toBe(String(DEFAULT_HTTP_PORTS.console));
       expect(definition.command).toEqual(['node', 'dist/apps/console/src/main.js']);

@@ -99,8 +99,8 @@ describe('ChoreographyFeed', () => {
     await until(() => states.at(-1)?.state === 'live');
 
     expect(reported.map(({ event }) => event)).toEqual(['connectFailed', 'connectFailed', 'following']);
-    expect(reported[0].payload).toMatchObject({ attempt: 1, retryInMs: 0, error: { message: 'connect ECONNREFUSED 127.0.0.1:9092' } });
-    expect(reported[1].payload).toMatchObject({ attempt: 2 });
+    expect(reported[0].payload).toMatchObject({ failures: 1, retryInMs: 0, error: { message: 'connect ECONNREFUSED 127.0.0.1:9092' } });
+    expect(reported[1].payload).toMatchObject({ failures: 2 });
     expect(reported[2].payload).toEqual({ topics: Object.values(TOPICS) });
     expect(states.map(({ state, error }) => (error ? `${state}: ${error}` : state))).toEqual([
       'connecting',
@@ -112,16 +112,19 @@ describe('ChoreographyFeed', () => {
     ]);
   });
 
-  it('connects again with a new consumer after its consumer stopped for good', async () => {
+  it('connects again with a new consumer after its consumer stopped for good, counting failures from when it was last live', async () => {
     const { kafka, consumers } = fakeKafka(0);
     watch(kafka);
     await until(() => states.at(-1)?.state === 'live');
 
     consumers[0].crash('the coordinator is gone');
     await until(() => consumers.length === 2 && states.at(-1)?.state === 'live');
+    consumers[1].crash('the coordinator is gone again');
+    await until(() => consumers.length === 3 && states.at(-1)?.state === 'live');
 
-    expect(reported.map(({ event }) => event)).toEqual(['following', 'connectFailed', 'following']);
-    expect(reported[1].payload).toMatchObject({ attempt: 1, error: { message: "the feed's consumer stopped: the coordinator is gone" } });
+    expect(reported.map(({ event }) => event)).toEqual(['following', 'connectFailed', 'following', 'connectFailed', 'following']);
+    expect(reported[1].payload).toMatchObject({ failures: 1, error: { message: "the feed's consumer stopped: the coordinator is gone" } });
+    expect(reported[3].payload).toMatchObject({ failures: 1, error: { message: "the feed's consumer stopped: the coordinator is gone again" } });
     expect(states.map(({ state }) => state).slice(-3)).toEqual(['connecting', 'connecting', 'live']);
   });
 

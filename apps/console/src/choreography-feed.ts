@@ -26,8 +26,8 @@ export type FeedState = { state: 'idle' | 'connecting' | 'live'; since: number; 
 export interface ChoreographyFeedEvents {
   /** The feed follows `topics` from their ends, and notices reactions. */
   following: [{ topics: string[] }];
-  /** Connecting failed, or the feed's consumer stopped for good: the feed connects again after `retryInMs`; `attempt` numbers its connections. */
-  connectFailed: [{ error: Error; attempt: number; retryInMs: number }];
+  /** Connecting failed, or the feed's consumer stopped for good: the feed connects again after `retryInMs`; `failures` in a row since it was last live. */
+  connectFailed: [{ error: Error; failures: number; retryInMs: number }];
   /** A record that cannot be decoded is left off the page. */
   recordSkipped: [{ topic: string; partition: number; offset: string; error: Error }];
   /** The consumer groups' commits could not be read: CRM's and dashboards' reactions are noticed at a later read. */
@@ -133,7 +133,7 @@ export class ChoreographyFeed extends EventEmitter<ChoreographyFeedEvents> imple
         initialMs: 1_000,
         maxMs: 15_000,
         signal: this.stopped.signal,
-        onRetry: (error, { attempt, delayMs }) => this.emit('connectFailed', { error: (error as Error).cause as Error, attempt: attempt - 1, retryInMs: delayMs }),
+        onRetry: (error, { failures, delayMs }) => this.emit('connectFailed', { error: (error as Error).cause as Error, failures, retryInMs: delayMs }),
       },
     ).catch(endedBy(this.stopped.signal));
   }

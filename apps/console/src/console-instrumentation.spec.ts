@@ -24,8 +24,8 @@ describe('ConsoleInstrumentation', () => {
     (await registry.getSingleMetric(name)!.get()).values.find((entry) => Object.entries(labels).every(([key, label]) => String(entry.labels[key]) === label))?.value;
 
   it('counts the feed’s failed connections, and not its going live', async () => {
-    feed.emit('connectFailed', { error: new Error('broker down'), attempt: 1, retryInMs: 800 });
-    feed.emit('connectFailed', { error: new Error("the feed's consumer stopped: gone"), attempt: 2, retryInMs: 300 });
+    feed.emit('connectFailed', { error: new Error('broker down'), failures: 1, retryInMs: 800 });
+    feed.emit('connectFailed', { error: new Error("the feed's consumer stopped: gone"), failures: 2, retryInMs: 300 });
     feed.emit('following', { topics: ['payments.payment-completed'] });
     expect(await value('ensemble_console_feed_reconnects_total')).toBe(2);
   });

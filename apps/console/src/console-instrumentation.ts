@@ -31,9 +31,9 @@ export class ConsoleInstrumentation {
 
     const feedLogger = new Logger('live-feed');
     feed.on('following', ({ topics }) => feedLogger.log(`following ${topics.join(', ')}`));
-    feed.on('connectFailed', ({ error, attempt, retryInMs }) => {
+    feed.on('connectFailed', ({ error, failures, retryInMs }) => {
       reconnects.inc();
-      feedLogger.warn(`cannot follow the event topics yet (attempt ${attempt}, again in ${retryInMs} ms): ${error.message}`);
+      feedLogger.warn(`cannot follow the event topics yet (failure ${failures} in a row, again in ${retryInMs} ms): ${error.message}`);
     });
     feed.on('recordSkipped', ({ topic, partition, offset, error }) => {
       skipped.inc({ topic });

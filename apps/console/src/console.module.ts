@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { loadServiceUrls, SERVICE_URLS } from '@ensemble/config';
+import { PLATFORM_CONFIG, PlatformConfig, SERVICE_URLS } from '@ensemble/config';
 import { MetricsModule } from '@ensemble/metrics';
 import { PlatformModule } from '@ensemble/platform';
 import { ChoreographyFeed } from './choreography-feed';
@@ -20,6 +20,6 @@ import { ServiceReplays } from './service-replays';
 @Module({
   imports: [PlatformModule.forRoot({ clientId: 'console' }), MetricsModule],
   controllers: [LiveController, HealthController],
-  providers: [{ provide: SERVICE_URLS, useFactory: () => loadServiceUrls() }, ServiceApi, ChoreographyFeed, PlatformStatus, ConsoleInstrumentation, PaymentForwarding, ServiceReplays],
+  providers: [{ provide: SERVICE_URLS, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => config.serviceUrls }, ServiceApi, ChoreographyFeed, PlatformStatus, ConsoleInstrumentation, PaymentForwarding, ServiceReplays],
 })
 export class ConsoleModule {}

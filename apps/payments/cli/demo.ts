@@ -1,11 +1,12 @@
 /**
  * npm run demo -- [--rate 20] [--duration 60] [--url http://127.0.0.1:3000]
- * Posts realistic random payments at a steady rate, so that there is something to watch; ends
- * with what was sent, accepted and rejected, and the POST latency percentiles.
+ * Posts realistic random payments at a steady rate, to payments at --url (else PAYMENTS_URL), so
+ * that there is something to watch; ends with what was sent, accepted and rejected, and the POST
+ * latency percentiles.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseCommandLine } from '@ensemble/config';
+import { loadServiceUrls, parseCommandLine } from '@ensemble/config';
 
 const CATALOGUE = [
   { sku: 'BOOK-DDIA', unitPriceMinor: 4_299 },
@@ -38,11 +39,12 @@ function randomPayment() {
 }
 
 async function main(): Promise<void> {
-  const { rate, duration, url = process.env.PAYMENTS_URL ?? 'http://127.0.0.1:3000' } = parseCommandLine({
+  const { rate, duration, url: given } = parseCommandLine({
     command: 'demo',
     usage: 'usage: npm run demo -- [--rate 20] [--duration 60] [--url http://127.0.0.1:3000]',
     options: { rate: { type: 'number', default: 20 }, duration: { type: 'number', default: 60 }, url: { type: 'string' } },
   }).options;
+  const url = given ?? loadServiceUrls().payments;
   const total = Math.round(rate * duration);
   const latencies: number[] = [];
   const rejected = new Map<string, number>();

@@ -50,6 +50,7 @@ describe('loadPlatformConfig, with every library\'s settings', () => {
     expect(config.outbox).toEqual({ relay: true, batchSize: undefined, pollIntervalMs: undefined, retentionMs: undefined });
     expect(config.database).toEqual({ poolSize: 10, lockTimeoutMs: 5_000 });
     expect(config.http).toEqual({ host: '127.0.0.1', port: undefined, requestTimeoutMs: 10_000, adminToken: undefined });
+    expect(config.serviceUrls).toMatchObject({ payments: 'http://127.0.0.1:3000', console: 'http://127.0.0.1:3005' });
   });
 
   it('names the bad variables of several libraries in one message', () => {
@@ -62,6 +63,7 @@ describe('loadPlatformConfig, with every library\'s settings', () => {
         HTTP_PORT: '70000',
         DATABASE_POOL_SIZE: '0',
         ADMIN_TOKEN: 'short',
+        CRM_URL: 'crm:3002',
       });
     } catch (error) {
       thrown = error;
@@ -69,10 +71,11 @@ describe('loadPlatformConfig, with every library\'s settings', () => {
 
     expect(thrown).toBeInstanceOf(ConfigurationError);
     expect((thrown as ConfigurationError).problems.map((problem) => problem.variable).sort()).toEqual(
-      ['ADMIN_TOKEN', 'CONSUMER_RETRY_DELAYS_MS', 'DATABASE_POOL_SIZE', 'HTTP_PORT', 'KAFKA_BROKERS', 'OUTBOX_BATCH_SIZE'],
+      ['ADMIN_TOKEN', 'CONSUMER_RETRY_DELAYS_MS', 'CRM_URL', 'DATABASE_POOL_SIZE', 'HTTP_PORT', 'KAFKA_BROKERS', 'OUTBOX_BATCH_SIZE'],
     );
     expect((thrown as Error).message).toMatch(/OUTBOX_BATCH_SIZE: .*got "many"/);
     expect((thrown as Error).message).toMatch(/CONSUMER_RETRY_DELAYS_MS: at most 3 delays, one per retry topic, got "1000,2000,3000,4000"/);
     expect((thrown as Error).message).toMatch(/HTTP_PORT: .*got "70000"/);
+    expect((thrown as Error).message).toMatch(/CRM_URL: expected an http:\/\/ or https:\/\/ URL, got "crm:3002"/);
   });
 });

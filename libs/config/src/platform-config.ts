@@ -3,7 +3,8 @@ import { DatabaseSettings, loadDatabaseSettings } from './database-settings';
 import { brokerList, httpUrl, parseEnvironment, parseSections, postgresUrl } from './environment';
 import { HttpSettings, loadHttpSettings } from './http-settings';
 import { loadOutboxSettings, OutboxSettings } from './outbox-settings';
-import { databaseUrlVariable, SERVICE_NAMES, ServiceName } from './services';
+import { loadServiceUrls } from './service-urls';
+import { databaseUrlVariable, ProcessName, SERVICE_NAMES, ServiceName } from './services';
 
 /** Where the shared infrastructure is: what every service and tool of Ensemble connects to. */
 export interface PlatformEndpoints {
@@ -15,6 +16,8 @@ export interface PlatformEndpoints {
 
 /** Everything Ensemble reads from the environment: the endpoints, and each library's settings. */
 export interface PlatformConfig extends PlatformEndpoints {
+  /** Where each process answers HTTP (`<SERVICE>_URL`), for the console and the commands that call the services. */
+  serviceUrls: Record<ProcessName, string>;
   database: DatabaseSettings;
   http: HttpSettings;
   consumer: ConsumerSettings;
@@ -51,6 +54,7 @@ export function loadPlatformConfig(env: Record<string, string | undefined> = pro
     http: () => loadHttpSettings(env),
     consumer: () => loadConsumerSettings(env),
     outbox: () => loadOutboxSettings(env),
+    serviceUrls: () => loadServiceUrls(env),
   });
   return { ...endpoints, ...settings };
 }

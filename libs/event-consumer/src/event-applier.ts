@@ -49,7 +49,7 @@ export interface EventApplierEvents {
   /** A transaction committed: its records (conflicting duplicates left out, they fail instead) and how long it took. */
   committed: [{ target: ApplyTarget; records: DeliveredRecord[]; durationMs: number }];
   /** The database did not answer: the core waits for it, and tries the same records again without spending an attempt. */
-  databaseUnavailable: [{ error: Error; attempt: number; retryInMs: number }];
+  databaseUnavailable: [{ error: Error; failures: number; retryInMs: number }];
 }
 
 /**
@@ -183,7 +183,7 @@ export class EventApplier extends EventEmitter<EventApplierEvents> {
       {
         initialMs: 200,
         maxMs: 5_000,
-        onRetry: (error, { attempt, delayMs }) => this.emit('databaseUnavailable', { error: error as Error, attempt, retryInMs: delayMs }),
+        onRetry: (error, { failures, delayMs }) => this.emit('databaseUnavailable', { error: error as Error, failures, retryInMs: delayMs }),
       },
     );
   }

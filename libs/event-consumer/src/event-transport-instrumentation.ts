@@ -65,9 +65,9 @@ export class EventTransportInstrumentation {
       stubs.inc();
       this.logger.warn(`${describe(delivery)} -> ${to} as a stub: ${failure.message}`);
     });
-    transport.on('startFailed', ({ error, retryInMs }) => {
+    transport.on('startFailed', ({ error, failures, retryInMs }) => {
       startFailures.inc();
-      this.logger.warn(`could not start consuming, trying again in ${retryInMs} ms: ${error.message}`);
+      this.logger.warn(`could not start consuming (failure ${failures} in a row since the group was last joined), trying again in ${retryInMs} ms: ${error.message}`);
     });
     transport.on('consuming', ({ group, eventTopics, retryTopics }) =>
       this.logger.log(`consuming ${eventTopics.join(', ')} and ${retryTopics.join(', ')} as group ${group}`),

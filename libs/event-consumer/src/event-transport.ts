@@ -37,14 +37,14 @@ interface Received {
 
 /** What the transport reports, for logs and metrics; the transport itself never logs. */
 export interface EventTransportEvents extends EventApplierEvents {
-  /** Starting failed, or the consumer crashed in a way kafkajs does not recover from: started again after `retryInMs`. */
-  startFailed: [{ error: Error; attempt: number; retryInMs: number }];
+  /** Starting failed, or the consumer crashed in a way kafkajs does not recover from: started again after `retryInMs`; `failures` in a row since it last joined its group. */
+  startFailed: [{ error: Error; failures: number; retryInMs: number }];
   /** The consumer is fetching; it is a member of its group once it has joined. */
   consuming: [{ group: string; eventTopics: string[]; retryTopics: string[] }];
   /** The registry did not answer while decoding a record of `topic`: the record is not blamed, decoding it is tried again. */
-  decodeFailed: [{ topic: string; error: Error; attempt: number; retryInMs: number }];
+  decodeFailed: [{ topic: string; error: Error; failures: number; retryInMs: number }];
   /** The broker did not take records rerouted to `topic`: sent again. */
-  sendFailed: [{ topic: string; error: Error; attempt: number; retryInMs: number }];
+  sendFailed: [{ topic: string; error: Error; failures: number; retryInMs: number }];
   /** A failed record went to the retry topic of its next round, or to the dead-letter topic. */
   rerouted: [{ delivery: Delivery; to: string; destination: 'retry' | 'dead-letter'; failure: Failure }];
   /** A record that could not be rerouted whole left a stub (its reference and the reason, no value) in the dead-letter topic. */
@@ -187,7 +187,7 @@ export class EventTransport extends Server<EventTransportListeners> implements C
         initialMs: 500,
         maxMs: 10_000,
         signal: this.closed.signal,
-        onRetry: (error, { attempt, delayMs }) => this.reports.emit('startFailed', { error: error as Error, attempt, retryInMs: delayMs }),
+        onRetry: (error, { failures, delayMs }) => this.reports.emit('startFailed', { error: error as Error, failures, retryInMs: delayMs }),
       },
     ).catch(endedBy(this.closed.signal));
     // A close during a start may come before the consumer it started.
@@ -339,7 +339,7 @@ export class EventTransport extends Server<EventTransportListeners> implements C
         {
           initialMs: 200,
           maxMs: 5_000,
-          onRetry: (error, { attempt, delayMs }) => this.reports.emit('decodeFailed', { topic, error: error as Error, attempt, retryInMs: delayMs }),
+          onRetry: (error, { failures, delayMs }) => this.reports.emit('decodeFailed', { topic, error: error as Error, failures, retryInMs: delayMs }),
         },
       );
       return { event };
@@ -435,7 +435,7 @@ export class EventTransport extends Server<EventTransportListeners> implements C
       {
         initialMs: 200,
         maxMs: 5_000,
-        onRetry: (error, { attempt, delayMs }) => this.reports.emit('sendFailed', { topic, error: error as Error, attempt, retryInMs: delayMs }),
+        onRetry: (error, { failures, delayMs }) => this.reports.emit('sendFailed', { topic, error: error as Error, failures, retryInMs: delayMs }),
       },
     );
   }

@@ -68,8 +68,8 @@ interface PendingRow {
 export interface OutboxRelayEvents {
   published: [{ count: number; durationMs: number }];
   lanes: [{ held: number[] }];
-  /** Connecting or a pass failed: the relay connects again after `retryInMs`; `attempt` numbers its connections. */
-  failed: [{ error: Error; attempt: number; retryInMs: number }];
+  /** Connecting or a pass failed: the relay connects again after `retryInMs`; `failures` in a row since a pass last went through. */
+  failed: [{ error: Error; failures: number; retryInMs: number }];
   /** A row that cannot be published was set aside; later rows of its aggregate wait behind it. */
   parked: [{ id: string; aggregateId: string; eventType: string; reason: string }];
   maintained: [{ deleted: number; vacuumed: number }];
@@ -267,7 +267,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
         initialMs: 200,
         maxMs: 10_000,
         signal: this.stopped.signal,
-        onRetry: (error, { attempt, delayMs }) => this.emit('failed', { error: (error as Error).cause as Error, attempt: attempt - 1, retryInMs: delayMs }),
+        onRetry: (error, { failures, delayMs }) => this.emit('failed', { error: (error as Error).cause as Error, failures, retryInMs: delayMs }),
       },
     ).catch(endedBy(this.stopped.signal));
   }

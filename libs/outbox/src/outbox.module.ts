@@ -54,8 +54,8 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     relay.on('parked', ({ id, aggregateId, eventType, reason }) =>
       this.logger.error(`parked ${eventType} ${id} of ${aggregateId}; its later events wait behind it (npm run outbox -- list|retry ${this.service}): ${reason}`),
     );
-    relay.on('failed', ({ error, attempt, retryInMs }) =>
-      this.logger.warn(`attempt ${attempt} failed, retrying in ${retryInMs} ms: ${error.message}`),
+    relay.on('failed', ({ error, failures, retryInMs }) =>
+      this.logger.warn(`failure ${failures} in a row since the last pass, retrying in ${retryInMs} ms: ${error.message}`),
     );
     relay.on('maintenanceFailed', ({ error }) => this.logger.warn(`maintenance failed, trying again in its next interval: ${error.message}`));
     relay.on('maintained', ({ deleted, vacuumed }) =>

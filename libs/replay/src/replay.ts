@@ -376,7 +376,7 @@ export class Replay extends EventEmitter<ReplayEvents> {
       {
         initialMs: FOLLOW_INTERVAL_MS,
         maxMs: FOLLOW_INTERVAL_MS,
-        onRetry: (error, { attempt }) => this.emit('swapPostponed', { attempt: attempt - 1, reason: (error as Error).message }),
+        onRetry: (error) => this.emit('swapPostponed', { attempt: this.swapAttempts, reason: (error as Error).message }),
       },
     );
   }

@@ -28,13 +28,13 @@ describe('retry', () => {
   });
 
   it('never waits longer than the maximum, and reports each wait before the attempt it precedes', async () => {
-    const waits: Array<{ attempt: number; delayMs: number }> = [];
+    const waits: Array<{ failures: number; delayMs: number }> = [];
     await expect(
       retry(async () => {
         throw transient('down');
       }, { initialMs: 1, maxMs: 3, attempts: 8, onRetry: (_error, next) => waits.push(next) }),
     ).rejects.toThrow('down');
-    expect(waits.map(({ attempt }) => attempt)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(waits.map(({ failures }) => failures)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(Math.max(...waits.map(({ delayMs }) => delayMs))).toBeLessThanOrEqual(3);
   });
 
@@ -85,6 +85,15 @@ describe('retry', () => {
       random.mockRestore();
     }
     expect(waits).toEqual([1, 2, 4, 1, 2]);
+  });
+
+  it('reports the failures in a row since the last progress, not the attempts since the start', async () => {
+    const reported: number[] = [];
+    await retry(async (attempt, _bail, progressed) => {
+      if (attempt === 3 || attempt === 5) progressed();
+      if (attempt < 7) throw transient('down');
+    }, { ...fast, onRetry: (_error, { failures }) => reported.push(failures) });
+    expect(reported).toEqual([1, 2, 1, 2, 1, 2]);
   });
 });
 

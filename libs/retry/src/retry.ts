@@ -7,8 +7,12 @@ export interface RetryOptions extends BackoffOptions {
   attempts?: number;
   /** Ends the retry at once, before an attempt or during a wait, with the signal's reason. */
   signal?: AbortSignal;
-  /** Told of each failure that will be tried again, and after how long: where a caller reports it. */
-  onRetry?: (error: unknown, next: { attempt: number; delayMs: number }) => void;
+  /**
+   * Told of each failure that will be tried again, and after how long: where a caller reports it.
+   * `failures` counts the failures in a row, this one included, as the backoff does: since the
+   * start, or since an attempt last reported progress.
+   */
+  onRetry?: (error: unknown, retrying: { failures: number; delayMs: number }) => void;
 }
 
 /**
@@ -57,7 +61,7 @@ export async function retry<T>(fn: (attempt: number, bail: Bail, progressed: Pro
       if (error instanceof Bailed) throw error.error;
       if (!isRetriable(error) || attempt >= attempts) throw error;
       const delayMs = backoffDelay(++failures, options);
-      options.onRetry?.(error, { attempt: attempt + 1, delayMs });
+      options.onRetry?.(error, { failures, delayMs });
       await pause(delayMs, signal);
     }
   }
