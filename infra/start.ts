@@ -62,8 +62,8 @@ async function superviseService(service: ProcessName): Promise<void> {
       initialMs: 1_000,
       maxMs: 30_000,
       signal: stopping.signal,
-      onRetry: (error, { attempt, delayMs }) =>
-        console.error(`${label} ${(error as Error).message}; starting it again in ${delayMs / 1_000} s (restart ${attempt - 1}); the others go on. Its log: ${logFile}`),
+      onRetry: (error, { failures, delayMs }) =>
+        console.error(`${label} ${(error as Error).message}; starting it again in ${delayMs / 1_000} s (exit ${failures} in a row); the others go on. Its log: ${logFile}`),
     },
   ).catch(endedBy(stopping.signal));
 }
