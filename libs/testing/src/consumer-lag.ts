@@ -1,14 +1,22 @@
 import { Admin, Kafka } from 'kafkajs';
-import { consumerGroupLag } from '@ensemble/kafka';
+import { ServiceName } from '@ensemble/config';
+import { failureTopics } from '@ensemble/event-consumer';
+import { committedOffsets, consumerGroupLag } from '@ensemble/kafka';
 import { pollUntil } from '@ensemble/retry';
 
-/** Records not yet committed by the group, over every topic it has committed on. */
-export async function groupLag(admin: Admin, groupId: string): Promise<number> {
-  return (await consumerGroupLag(admin, groupId)).reduce((sum, { lag }) => sum + lag, 0);
+/**
+ * Records not yet committed by a service's group, over every topic it has committed on and its
+ * retry topics: a record another spec left waiting in a retry topic the group has never committed
+ * on counts too, so a spec that waits for this does not start behind it.
+ */
+export async function groupLag(admin: Admin, service: ServiceName): Promise<number> {
+  const committedOn = new Set((await committedOffsets(admin, service)).map(({ topic }) => topic));
+  const topics = [...new Set([...committedOn, ...failureTopics(service).retries])];
+  return (await consumerGroupLag(admin, service, { topics })).reduce((sum, { lag }) => sum + lag, 0);
 }
 
 /** Waits until every group has committed to the end of its topics, e.g. worked off a backlog left by earlier specs. */
-export async function waitUntilCaughtUp(kafka: Kafka, groups: string[], timeoutMs = 180_000): Promise<void> {
+export async function waitUntilCaughtUp(kafka: Kafka, groups: ServiceName[], timeoutMs = 180_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
