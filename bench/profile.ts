@@ -1,43 +1,74 @@
 /**
- * npm run bench:profile -- [--rate 100] [--seconds 20] [--cpu-prof]
+ * npm run bench:profile -- [--rate 100] [--seconds 20] [--cpu-prof] [--floor]
  *
  * Where the machine's CPU goes per payment: posts payments at a fixed rate through the five real
  * services, waits until every consumer has caught up, and prints the CPU milliseconds each process
  * spent per payment (the services, Kafka, the registry, PostgreSQL's backends, this load generator).
- * With --cpu-prof the services also write V8 CPU profiles to .ensemble/profiles/ for DevTools.
+ * With --cpu-prof the services also write V8 CPU profiles to .ensemble/profiles/ for DevTools. With
+ * --floor the same load goes through the floor instead (bench/baselines/floor): what the same
+ * durable steps cost on this machine without a framework.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONSUMING_SERVICES, loadPlatformConfig, parseCommandLine } from '@ensemble/config';
+import { Kafka } from 'kafkajs';
+import { CONSUMING_SERVICES, loadPlatformConfig, parseCommandLine, PlatformConfig } from '@ensemble/config';
 import { createPlatformClients } from '@ensemble/platform';
 import { Choreography, waitUntilCaughtUp } from '@ensemble/testing';
+import { FloorPipeline } from './baselines/floor/floor-pipeline';
 import { cpuSecondsByProcess } from './machine';
 import { describeFailures, PaymentLoad, postPaymentsAtRate } from './payment-load';
 
-const { rate, seconds, 'cpu-prof': cpuProfiles } = parseCommandLine({
+const { rate, seconds, 'cpu-prof': cpuProfiles, floor } = parseCommandLine({
   command: 'bench:profile',
-  usage: 'usage: npm run bench:profile -- [--rate 100] [--seconds 20] [--cpu-prof]',
-  options: { rate: { type: 'number', default: 100 }, seconds: { type: 'number', default: 20 }, 'cpu-prof': { type: 'boolean' } },
+  usage: 'usage: npm run bench:profile -- [--rate 100] [--seconds 20] [--cpu-prof] [--floor]',
+  options: { rate: { type: 'number', default: 100 }, seconds: { type: 'number', default: 20 }, 'cpu-prof': { type: 'boolean' }, floor: { type: 'boolean' } },
 }).options;
 const IDLE_SECONDS = 10;
 const profileDir = join(__dirname, '..', '.ensemble', 'profiles');
+
+/** What the load goes through: Ensemble's services, or the floor. */
+interface Subject {
+  paymentsUrl: string;
+  processes: ReadonlyMap<number, string>;
+  waitUntilCaughtUp(payments: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startEnsemble(kafka: Kafka): Promise<Subject> {
+  const choreography = await new Choreography({}, 3130, cpuProfiles ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []).start();
+  await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);
+  return {
+    paymentsUrl: choreography.url('payments'),
+    processes: new Map([...choreography.processes].map(([service, process]) => [process.pid, service as string])),
+    waitUntilCaughtUp: () => waitUntilCaughtUp(kafka, CONSUMING_SERVICES, 600_000),
+    stop: () => choreography.stop(),
+  };
+}
+
+async function startFloor(config: PlatformConfig, kafka: Kafka): Promise<Subject> {
+  const pipeline = await FloorPipeline.start(config, kafka, 3140);
+  return {
+    paymentsUrl: pipeline.url,
+    processes: pipeline.processes,
+    waitUntilCaughtUp: (payments) => pipeline.waitUntilApplied(payments, 600_000),
+    stop: () => pipeline.stop(),
+  };
+}
 
 async function main(): Promise<void> {
   const config = loadPlatformConfig();
   const { kafka } = createPlatformClients(config, 'bench-profile');
   if (cpuProfiles) mkdirSync(profileDir, { recursive: true });
-  const choreography = await new Choreography({}, 3130, cpuProfiles ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []).start();
+  const subject = floor ? await startFloor(config, kafka) : await startEnsemble(kafka);
   try {
-    await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);
-    const services = new Map([...choreography.processes].map(([service, process]) => [process.pid, service as string]));
-    const idle = await cpuDuring(services, () => sleep(IDLE_SECONDS * 1_000));
+    const idle = await cpuDuring(subject.processes, () => sleep(IDLE_SECONDS * 1_000));
     let load: PaymentLoad | undefined;
     let caughtUpMs = 0;
-    const loaded = await cpuDuring(services, async () => {
-      load = await postPaymentsAtRate(choreography.url('payments'), rate, seconds);
+    const loaded = await cpuDuring(subject.processes, async () => {
+      load = await postPaymentsAtRate(subject.paymentsUrl, rate, seconds);
       const lastPost = Date.now();
-      await waitUntilCaughtUp(kafka, CONSUMING_SERVICES, 600_000);
+      await subject.waitUntilCaughtUp(rate * seconds - load.failed);
       caughtUpMs = Date.now() - lastPost;
     });
     const { achievedRate, failed } = load!;
@@ -54,7 +85,7 @@ async function main(): Promise<void> {
     const total = rows.reduce((sum, row) => sum + row.perPayment, 0);
     console.log(`  ${'all'.padEnd(16)}                per payment ${total.toFixed(2).padStart(6)} ms   (two cores allow ${Math.round(2_000 / total)} payments/s at this cost)`);
   } finally {
-    await choreography.stop();
+    await subject.stop();
   }
   if (cpuProfiles) console.log(`CPU profiles: ${profileDir}`);
 }

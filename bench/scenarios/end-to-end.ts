@@ -6,6 +6,7 @@ import { EventCodec } from '@ensemble/event-codec';
 import { createOrderedProducer } from '@ensemble/kafka';
 import { pollUntil } from '@ensemble/retry';
 import { Choreography, paymentCompletedEvent, postJson, waitUntilCaughtUp } from '@ensemble/testing';
+import { FloorPipeline } from '../baselines/floor/floor-pipeline';
 import { startNaiveDualWrite, NAIVE_TOPIC } from '../baselines/naive-dual-write';
 import { processUsage, resetPeakRss } from '../machine';
 import { PaymentLoad, postPaymentsAtRate } from '../payment-load';
@@ -131,3 +132,21 @@ export async function measureNaiveDualWrite(config: PlatformConfig, kafka: Kafka
   return latencyOf([...sentAt].map(([id, at]) => receivedAt.get(id)! - at));
 }
 
+
+/**
+ * The floor (bench/baselines/floor): payments posted at `rate` for `seconds` through the same
+ * durable steps without a framework; from sending the POST until all four of its consumers applied
+ * the event, measured as Ensemble's are (the start of each applying transaction).
+ */
+export async function measureFloor(config: PlatformConfig, kafka: Kafka, rate: number, seconds: number): Promise<Latency> {
+  const floor = await FloorPipeline.start(config, kafka, 3140);
+  try {
+    const sentAt = new Map<string, number>();
+    const load = await postPaymentsAtRate(floor.url, rate, seconds, (paymentId, at) => sentAt.set(paymentId, at));
+    await floor.waitUntilApplied(rate * seconds - load.failed, 600_000);
+    const appliedAt = [...(await floor.appliedAt()).values()];
+    return latencyOf([...sentAt].map(([paymentId, at]) => Math.max(...appliedAt.map((applied) => applied.get(paymentId)!)) - at));
+  } finally {
+    await floor.stop();
+  }
+}
