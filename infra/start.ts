@@ -47,8 +47,8 @@ async function superviseService(service: ProcessName): Promise<void> {
         onLine: (line) => console.log(`${label} ${line}`),
       });
       running.set(service, child);
-      const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-      running.delete(service);
+      // A child that failed to spawn emits 'error' and no 'exit': either way it is no longer running.
+      const [code, signal] = (await once(child, 'exit').finally(() => running.delete(service))) as [number | null, NodeJS.Signals | null];
       if (stopping.signal.aborted) return;
       if (code === EX_CONFIG) {
         // Started again, it would only fail again.

@@ -8,7 +8,7 @@ import { Pool } from 'pg';
 import { loadPlatformConfig } from '@ensemble/config';
 import { createPlatformClients } from '@ensemble/platform';
 import type { PaymentCompleted } from '@ensemble/events';
-import { floorEnvironment } from './floor-environment';
+import { floorEnvironment, groupOf } from './floor-environment';
 
 const { databaseUrl, topic, consumer: name } = floorEnvironment();
 const { kafka, codec, catalogue } = createPlatformClients(loadPlatformConfig(), `bench-floor-${name}`);
@@ -18,7 +18,7 @@ const pool = new Pool({ connectionString: databaseUrl, max: 4 });
 
 async function main(): Promise<void> {
   // Fetch settings as Ensemble's consumers have them.
-  const consumer = kafka.consumer({ groupId: `${topic}.${name}`, maxWaitTimeInMs: 500 });
+  const consumer = kafka.consumer({ groupId: groupOf(topic, name), maxWaitTimeInMs: 500 });
   consumer.on(consumer.events.GROUP_JOIN, () => console.log('joined'));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });

@@ -6,3 +6,8 @@ export function floorEnvironment(env: Record<string, string | undefined> = proce
   if (!FLOOR_DATABASE_URL || !FLOOR_TOPIC) throw new Error('FLOOR_DATABASE_URL and FLOOR_TOPIC are set by floor-pipeline.ts');
   return { databaseUrl: FLOOR_DATABASE_URL, topic: FLOOR_TOPIC, port: Number(FLOOR_PORT ?? 0), consumer: FLOOR_CONSUMER ?? '' };
 }
+
+/** The consumer group of one of the floor's consumers. */
+export function groupOf(topic: string, consumer: string): string {
+  return `${topic}.${consumer}`;
+}

@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { CONSUMING_SERVICES, PlatformConfig } from '@ensemble/config';
 import { waitUntilHealthy } from '@ensemble/process';
 import { pollUntil } from '@ensemble/retry';
+import { groupOf } from './floor-environment';
 
 const DATABASE = 'bench_floor';
 
@@ -14,7 +15,10 @@ const DATABASE = 'bench_floor';
  * The floor for Ensemble's end-to-end figures on this machine: the same durable steps with the
  * same durability and no framework (floor-writer.ts, four floor-consumer.ts), each in a process of
  * its own as Ensemble's services are, on the same Kafka (acks=all, a topic of as many partitions)
- * and PostgreSQL. A baseline to print ratios against, never to be slowed to flatter one.
+ * and PostgreSQL. A baseline to print ratios against, never to be slowed to flatter one. It carries
+ * the PaymentCompleted leg only: Ensemble's invoice and shipping also publish a follow-on event
+ * each, which dashboards applies, so per payment Ensemble relays three events where the floor
+ * relays one.
  */
 export class FloorPipeline {
   private constructor(
@@ -25,6 +29,7 @@ export class FloorPipeline {
     private readonly db: Client,
     private readonly kafka: Kafka,
     private readonly topic: string,
+    private readonly config: PlatformConfig,
   ) {}
 
   static async start(config: PlatformConfig, kafka: Kafka, port: number): Promise<FloorPipeline> {
@@ -50,7 +55,7 @@ export class FloorPipeline {
       ...consumers.map(({ child }) => once(child.stdout!, 'data')),
     ]);
     const processes = new Map<number, string>([[writer.pid!, 'floor writer'], ...consumers.map(({ name, child }): [number, string] => [child.pid!, `floor ${name}`])]);
-    return new FloorPipeline(url, processes, [writer, ...consumers.map(({ child }) => child)], db, kafka, topic);
+    return new FloorPipeline(url, processes, [writer, ...consumers.map(({ child }) => child)], db, kafka, topic, config);
   }
 
   /** Waits until every consumer has applied `payments` events. */
@@ -77,31 +82,44 @@ export class FloorPipeline {
     return applied;
   }
 
+  /** Stops the processes and removes what the run made: the topic, the consumers' groups, the database. */
   async stop(): Promise<void> {
-    await Promise.all(this.children.map((child) => (child.exitCode === null ? (child.kill(), once(child, 'exit')) : undefined)));
+    const running = this.children.filter((child) => child.exitCode === null && child.signalCode === null);
+    await Promise.all(running.map((child) => (child.kill(), once(child, 'exit'))));
     await this.db.end();
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       await admin.deleteTopics({ topics: [this.topic] });
+      await admin.deleteGroups(CONSUMING_SERVICES.map((name) => groupOf(this.topic, name)));
     } finally {
       await admin.disconnect();
     }
+    await dropDatabase(this.config);
   }
 }
 
-/** A new, empty database for the floor, beside the services' own, with its tables. */
-async function createDatabase(config: PlatformConfig): Promise<string> {
+/** Runs `statements` on the server's maintenance database, where databases are created and dropped. */
+async function onServer(config: PlatformConfig, statements: string[]): Promise<void> {
   const server = new URL(config.databases.payments);
   server.pathname = '/postgres';
   const admin = new Client({ connectionString: server.toString() });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${DATABASE}`);
+    for (const statement of statements) await admin.query(statement);
   } finally {
     await admin.end();
   }
+}
+
+function dropDatabase(config: PlatformConfig): Promise<void> {
+  return onServer(config, [`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`]);
+}
+
+/** A new, empty database for the floor, beside the services' own, with its tables. */
+async function createDatabase(config: PlatformConfig): Promise<string> {
+  await onServer(config, [`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`, `CREATE DATABASE ${DATABASE}`]);
+  const server = new URL(config.databases.payments);
   server.pathname = `/${DATABASE}`;
   const db = new Client({ connectionString: server.toString() });
   await db.connect();

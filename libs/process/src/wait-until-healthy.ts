@@ -1,5 +1,8 @@
 import { pollUntil } from '@ensemble/retry';
 
+/** How long one `GET /health` may take: a health check answers at once, or not at all. */
+const HEALTH_ANSWER_MS = 2_000;
+
 export interface HealthWaitOptions {
   timeoutMs: number;
   /** False: until `/health` answers at all, whatever it says (a service started without one of its dependencies). */
@@ -15,7 +18,9 @@ export interface HealthWaitOptions {
  */
 export async function waitUntilHealthy(service: string, url: string, { timeoutMs, ready = true, signal }: HealthWaitOptions): Promise<void> {
   const answered = async () => {
-    const response = await fetch(`${url}/health`, { signal });
+    // A service that takes the connection and never answers counts as not yet, instead of holding the wait.
+    const answerBy = AbortSignal.timeout(HEALTH_ANSWER_MS);
+    const response = await fetch(`${url}/health`, { signal: signal ? AbortSignal.any([signal, answerBy]) : answerBy });
     return response.ok || !ready;
   };
   await pollUntil(answered, { intervalMs: 100, timeoutMs, signal, description: `${service} to answer ${ready ? 'healthy' : 'at all'} on ${url}/health` });
