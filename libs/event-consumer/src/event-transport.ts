@@ -7,7 +7,7 @@ import { ConsumerSettings, RETRY_ROUNDS, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue } from '@ensemble/events';
 import { createOrderedProducer, headersAsStrings, isRefusedForGood } from '@ensemble/kafka';
-import { endedBy, retry, transient } from '@ensemble/retry';
+import { endedBy, pause as waitFor, retry, transient } from '@ensemble/retry';
 import { ApplyControl, ApplyTarget, DeliveredRecord, EventApplier, EventApplierEvents, keepMembership, RecordFailure, throwIfMembershipLost } from './event-applier';
 import { Delivery, EventContext } from './event-context';
 import { classifyFailure, Failure } from './failure';
@@ -81,6 +81,8 @@ export class EventTransport extends Server<EventTransportListeners> implements C
   private closing = false;
   private readonly closed = new AbortController();
   private readonly whenClosed = new Promise<void>((resolve) => this.closed.signal.addEventListener('abort', () => resolve(), { once: true }));
+  /** Until when the batches of the current fetch hold the next one (see linger). */
+  private lingerUntil?: number;
   private joined = false;
   private notConsumingBecause = 'not started';
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
@@ -220,6 +222,9 @@ export class EventTransport extends Server<EventTransportListeners> implements C
       sessionTimeout: this.options.settings.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(this.options.settings.sessionTimeoutMs / 5)),
     }));
+    consumer.on(consumer.events.FETCH_START, () => {
+      this.lingerUntil = undefined;
+    });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
       joined();
@@ -283,6 +288,20 @@ export class EventTransport extends Server<EventTransportListeners> implements C
         return;
       }
     }
+    // Caught up with the partition: wait for more before fetching again. Behind it: fetch at once.
+    if (batch.offsetLag() === '0') await this.linger();
+  }
+
+  /**
+   * Holds the next fetch until `lingerMs` after the first caught-up batch of this fetch: the
+   * batches of one fetch, handled in turns, share one wait rather than adding theirs up.
+   */
+  private async linger(): Promise<void> {
+    const { lingerMs } = this.options.settings;
+    if (lingerMs === 0 || this.closing) return;
+    this.lingerUntil ??= Date.now() + lingerMs;
+    const remaining = this.lingerUntil - Date.now();
+    if (remaining > 0) await waitFor(remaining, this.closed.signal).catch(endedBy(this.closed.signal));
   }
 
   private dueAt(record: Received): number {
