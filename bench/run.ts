@@ -24,6 +24,7 @@ const plan = quick
   ? { rates: [100, 300], seconds: 5, relayEvents: 10_000, consumerEvents: 5_000, replayEvents: 20_000 }
   : { rates: [100, 300, 500, 700, 1_000], seconds: 10, relayEvents: 50_000, consumerEvents: 20_000, replayEvents: 100_000 };
 const BASELINE_RATE = 300;
+const WARM_UP_RATE = 100;
 const ADMIN_TOKEN = `bench-${randomUUID()}`;
 
 const config = loadPlatformConfig();
@@ -40,6 +41,9 @@ async function main(): Promise<void> {
 
     console.log('\n1. End to end: POST sent -> effect applied by all four consumers (ms)');
     const rates: RateResult[] = [];
+    // Just started, the services' first seconds of load run cold (JIT, pools, caches): a rate measured then would show the start-up.
+    await measureOurs(config, kafka, choreography, WARM_UP_RATE, plan.seconds);
+    console.log(`  (warmed up first at ${WARM_UP_RATE}/s for ${plan.seconds} s, not counted)`);
     for (const rate of plan.rates) {
       const result = await measureOurs(config, kafka, choreography, rate, plan.seconds, rate === BASELINE_RATE);
       rates.push(result);

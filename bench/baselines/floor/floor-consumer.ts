@@ -16,9 +16,10 @@ const { kafka, codec, catalogue } = createPlatformClients(loadPlatformConfig(), 
 const { topic: registeredUnder } = catalogue.get('PaymentCompleted');
 const pool = new Pool({ connectionString: databaseUrl, max: 4 });
 
+// Fetch settings as Ensemble's consumers have them.
+const consumer = kafka.consumer({ groupId: groupOf(topic, name), maxWaitTimeInMs: 500 });
+
 async function main(): Promise<void> {
-  // Fetch settings as Ensemble's consumers have them.
-  const consumer = kafka.consumer({ groupId: groupOf(topic, name), maxWaitTimeInMs: 500 });
   consumer.on(consumer.events.GROUP_JOIN, () => console.log('joined'));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -50,6 +51,9 @@ async function main(): Promise<void> {
     },
   });
 }
+
+// Leaves the group on SIGTERM, so that the pipeline can delete it once stopped.
+process.once('SIGTERM', () => void consumer.disconnect().finally(() => process.exit(0)));
 
 main().catch((error: unknown) => {
   console.error(error);
