@@ -33,17 +33,17 @@ export async function committedOffsets(admin: Admin, groupId: string, topics?: s
 
 /**
  * Where a consumer group stands against the end of every partition of `topics` (by default the
- * topics it has committed on). `topicEnds` lets a caller that asks about several groups at once
- * fetch each topic's end offsets only once.
+ * topics it has committed on, and those of `alsoTopics` it has not). `topicEnds` lets a caller that
+ * asks about several groups at once fetch each topic's end offsets only once.
  */
 export async function consumerGroupLag(
   admin: Admin,
   groupId: string,
-  { topics, topicEnds = (topic) => admin.fetchTopicOffsets(topic) }: { topics?: string[]; topicEnds?: TopicEnds } = {},
+  { topics, alsoTopics = [], topicEnds = (topic) => admin.fetchTopicOffsets(topic) }: { topics?: string[]; alsoTopics?: string[]; topicEnds?: TopicEnds } = {},
 ): Promise<PartitionLag[]> {
   const committed = await committedOffsets(admin, groupId, topics);
   const lags: PartitionLag[] = [];
-  for (const topic of topics ?? new Set(committed.map((entry) => entry.topic))) {
+  for (const topic of topics ?? new Set([...committed.map((entry) => entry.topic), ...alsoTopics])) {
     for (const { partition, low, high } of await topicEnds(topic)) {
       const next = committed.find((entry) => entry.topic === topic && entry.partition === partition)?.committed ?? Number(low);
       lags.push({ topic, partition, committed: next, end: Number(high), lag: Math.max(0, Number(high) - next) });

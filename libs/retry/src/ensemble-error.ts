@@ -22,6 +22,11 @@ export function transient(error: unknown): EnsembleError {
   return new EnsembleError(error instanceof Error ? error.message : String(error), { retriable: true, cause: error });
 }
 
+/** Whether an error says itself that trying again can help: what an unbounded wait goes on after. */
+export function saysRetriable(error: unknown): boolean {
+  return (error as { retriable?: unknown } | undefined)?.retriable === true;
+}
+
 /**
  * Whether trying again can help: false only for an error that says so itself, an
  * {@link EnsembleError} or a kafkajs error, which carry the same `retriable` flag.

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { EnsembleError, isRetriable } from './ensemble-error';
+import { EnsembleError, isRetriable, saysRetriable } from './ensemble-error';
 import { pause } from './pause';
 
 export interface PollOptions {
@@ -40,7 +40,7 @@ export class WaitTimedOut extends EnsembleError {
 export async function pollUntil<T>(check: () => Promise<T | NotYet> | T | NotYet, options: PollOptions): Promise<T> {
   const { intervalMs, timeoutMs = Infinity, signal, description } = options;
   const deadline = Date.now() + timeoutMs;
-  const notYet = timeoutMs === Infinity ? (error: unknown) => (error as { retriable?: unknown } | undefined)?.retriable === true : isRetriable;
+  const notYet = timeoutMs === Infinity ? saysRetriable : isRetriable;
   for (;;) {
     signal?.throwIfAborted();
     let last: { value: unknown } | { error: unknown };

@@ -1,7 +1,7 @@
 import { Admin, Kafka } from 'kafkajs';
 import { ServiceName } from '@ensemble/config';
 import { failureTopics } from '@ensemble/event-consumer';
-import { committedOffsets, consumerGroupLag } from '@ensemble/kafka';
+import { consumerGroupLag } from '@ensemble/kafka';
 import { pollUntil } from '@ensemble/retry';
 
 /**
@@ -10,9 +10,7 @@ import { pollUntil } from '@ensemble/retry';
  * on counts too, so a spec that waits for this does not start behind it.
  */
 export async function groupLag(admin: Admin, service: ServiceName): Promise<number> {
-  const committedOn = new Set((await committedOffsets(admin, service)).map(({ topic }) => topic));
-  const topics = [...new Set([...committedOn, ...failureTopics(service).retries])];
-  return (await consumerGroupLag(admin, service, { topics })).reduce((sum, { lag }) => sum + lag, 0);
+  return (await consumerGroupLag(admin, service, { alsoTopics: failureTopics(service).retries })).reduce((sum, { lag }) => sum + lag, 0);
 }
 
 /** Waits until every group has committed to the end of its topics, e.g. worked off a backlog left by earlier specs. */
