@@ -68,6 +68,13 @@ module.exports = {
       to: { path: '(^|/)node_modules/kafkajs/', preCompilationOnly: false },
     },
     {
+      name: 'opentelemetry-sdk-only-in-tracing',
+      comment: 'libs/tracing starts the OpenTelemetry SDK and its instrumentations; the rest of the code reaches traces through @ensemble/tracing or the OpenTelemetry API.',
+      severity: 'error',
+      from: { pathNot: ['^libs/tracing/'] },
+      to: { path: '(^|/)node_modules/@opentelemetry/(?!api/)' },
+    },
+    {
       name: 'imports-resolve',
       comment: 'An import the checker cannot resolve is one whose layer it cannot check (a path alias missing from tsconfig.json, a typo).',
       severity: 'error',

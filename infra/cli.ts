@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     case 'up': {
       const report = await stack.up(progress);
       const changed =
-        [report.postgres, report.kafka, report.schemaRegistry].includes('started') ||
+        [report.postgres, report.kafka, report.schemaRegistry, report.zipkin].includes('started') ||
         report.databasesCreated.length > 0 ||
         report.topicChanges.length > 0 ||
         report.compatibilitySet;
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
         `${changed ? 'Infrastructure is up' : 'Infrastructure was already up; nothing to do'} (${((Date.now() - started) / 1000).toFixed(1)}s)\n` +
           `  Kafka            ${config.platform.kafka.brokers.join(',')}\n` +
           `  Schema registry  ${config.platform.schemaRegistry.url}\n` +
+          `  Zipkin           ${stack.zipkin.endpoint} (traces${config.platform.tracing.enabled ? '' : '; OTEL_SDK_DISABLED=true: none recorded'})\n` +
           `  PostgreSQL       ${Object.values(config.platform.databases).join(' ')}\n` +
           `  Logs             ${config.runDir}\n` +
           `  Kafka's data     ${config.dataDir}`,

@@ -9,6 +9,7 @@ import { ensureRunning, EnsureOutcome, LocalServer, Progress, stopServer } from 
 import { LocalPostgres } from './postgres';
 import { ensureDefaultCompatibility, schemaRegistry } from './schema-registry';
 import { applyTopics, loadTopicDeclarations, TopicChange } from './topics';
+import { zipkin } from './zipkin';
 
 export const TOPICS_FILE = join(REPOSITORY_ROOT, 'infra', 'topics.yaml');
 
@@ -16,6 +17,7 @@ export interface UpReport {
   postgres: EnsureOutcome;
   kafka: EnsureOutcome;
   schemaRegistry: EnsureOutcome;
+  zipkin: EnsureOutcome;
   databasesCreated: string[];
   topicChanges: TopicChange[];
   compatibilitySet: boolean;
@@ -26,38 +28,46 @@ export class LocalStack {
   readonly postgres: LocalPostgres;
   readonly kafka: LocalServer;
   readonly schemaRegistry: LocalServer;
+  readonly zipkin: LocalServer;
 
   constructor(private readonly config: InfraConfig) {
     this.postgres = new LocalPostgres(config);
     this.kafka = kafkaBroker(config);
     this.schemaRegistry = schemaRegistry(config);
+    this.zipkin = zipkin(config);
+  }
+
+  /** The servers infra:up runs as processes of its own. */
+  get servers(): LocalServer[] {
+    return [this.kafka, this.schemaRegistry, this.zipkin];
   }
 
   /** Brings up whatever is not answering yet; a second run changes nothing. */
   async up(progress: Progress): Promise<UpReport> {
     const postgres = await this.postgres.ensureRunning(progress);
     const databasesCreated = await this.postgres.ensureDatabases(progress);
-    // Both are JVMs that take seconds to start; they do not depend on each other.
-    const [kafka, schemaRegistry] = await Promise.all([
+    // JVMs that take seconds to start; they do not depend on each other.
+    const [kafka, schemaRegistry, zipkin] = await Promise.all([
       ensureRunning(this.kafka, progress),
       ensureRunning(this.schemaRegistry, progress),
+      ensureRunning(this.zipkin, progress),
     ]);
     const topicChanges = await applyDeclaredTopics(this.config.platform, progress);
     const compatibilitySet = await ensureDefaultCompatibility(this.config.platform.schemaRegistry.url);
     if (compatibilitySet) progress('schema-registry', 'default compatibility set to BACKWARD');
-    return { postgres, kafka, schemaRegistry, databasesCreated, topicChanges, compatibilitySet };
+    return { postgres, kafka, schemaRegistry, zipkin, databasesCreated, topicChanges, compatibilitySet };
   }
 
-  /** Stops only what infra:up started: our Kafka and registry processes, and PostgreSQL if it was down before. */
+  /** Stops only what infra:up started: our Kafka, registry and Zipkin processes, and PostgreSQL if it was down before. */
   async down(progress: Progress): Promise<void> {
-    const servers = [this.schemaRegistry, this.kafka];
+    const servers = this.servers;
     const stopped = await Promise.all(servers.map((server) => stopServer(server)));
     servers.forEach((server, index) => progress(server.name, stopped[index] ? 'stopped' : 'was not running (not ours to stop)'));
     if (this.postgres.stopIfStartedByUs()) progress('postgres', 'stopped (infra:up had started it)');
   }
 
   async status(): Promise<Array<{ component: string; endpoint: string; answering: boolean; ourPid?: number; log?: string }>> {
-    const servers = [this.kafka, this.schemaRegistry];
+    const servers = this.servers;
     return [
       {
         component: 'postgres',

@@ -5,4 +5,6 @@ export const VERSIONS = {
   log4j: '2.25.4',
   apicurioRegistry: '3.3.3',
   mavenDependencyPlugin: '3.8.1',
+  /** The trace store: `io.zipkin:zipkin-server`'s executable jar. */
+  zipkin: '3.5.1',
 } as const;

@@ -12,6 +12,7 @@ describe('infra:up', () => {
       postgres: 'already running',
       kafka: 'already running',
       schemaRegistry: 'already running',
+      zipkin: 'already running',
       databasesCreated: [],
       topicChanges: [],
       compatibilitySet: false,

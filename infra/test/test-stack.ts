@@ -18,6 +18,7 @@ export function testStackEnvironment(): Record<string, string> {
     KAFKA_CONTROLLER_PORT: '19093',
     SCHEMA_REGISTRY_URL: 'http://127.0.0.1:18081/apis/ccompat/v7',
     SCHEMA_REGISTRY_MANAGEMENT_PORT: '19081',
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://127.0.0.1:19411/api/v2/spans',
     SCHEMA_REGISTRY_DATABASE_URL: `${LOCAL_DEFAULTS.postgresServer}/ensemble_test_schema_registry`,
     ...Object.fromEntries(
       SERVICE_NAMES.map((service) => [databaseUrlVariable(service), `${LOCAL_DEFAULTS.postgresServer}/ensemble_test_${service}`]),
@@ -33,12 +34,12 @@ export function testStackConfig(): InfraConfig {
 }
 
 /**
- * Stops the test stack's broker and registry and deletes its log and databases: at the end of a
+ * Stops the test stack's broker, registry and Zipkin and deletes its log and databases: at the end of a
  * run, and at the start of the next one in case a run was killed before its teardown.
  */
 export async function removeTestStack(config: InfraConfig): Promise<void> {
   const stack = new LocalStack(config);
-  await Promise.all([stopServer(stack.kafka), stopServer(stack.schemaRegistry)]);
+  await Promise.all(stack.servers.map((server) => stopServer(server)));
   if (await stack.postgres.isAnswering()) await stack.postgres.dropDatabases();
   rmSync(config.dataDir, { recursive: true, force: true });
 }

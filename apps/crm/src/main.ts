@@ -1,3 +1,5 @@
+// First, so that tracing instruments http and pg before anything loads them.
+import './tracing';
 import { startService } from '@ensemble/service';
 import { CrmModule } from './crm.module';
 

@@ -3,6 +3,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nes
 import { Response } from 'express';
 import { z } from 'zod';
 import { RequestHeader, ZodValidationPipe } from '@ensemble/http';
+import { activeTraceparent } from '@ensemble/tracing';
 import { Payment } from './payment.entity';
 import { idempotencyKey, paymentRequest, PaymentRequest } from './payment-request';
 import { PaymentsService } from './payments.service';
@@ -24,7 +25,8 @@ export class PaymentsController {
   ) {
     const { payment, replayed } = await this.payments.recordPayment(request, key, {
       correlationId: correlationId.parse(incomingCorrelationId) ?? randomUUID(),
-      traceparent,
+      // This request's span, so that the payment's trace runs on from it; with tracing off, the caller's context.
+      traceparent: activeTraceparent() ?? traceparent,
     });
     response.setHeader('Location', `/payments/${payment.id}`);
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');

@@ -8,4 +8,5 @@ export * from './http-settings';
 export * from './outbox-settings';
 export * from './services';
 export * from './service-urls';
+export * from './tracing-settings';
 export * from './platform-config.module';

@@ -4,6 +4,7 @@ import { brokerList, httpUrl, parseEnvironment, parseSections, postgresUrl } fro
 import { HttpSettings, loadHttpSettings } from './http-settings';
 import { loadOutboxSettings, OutboxSettings } from './outbox-settings';
 import { loadServiceUrls } from './service-urls';
+import { loadTracingSettings, TracingSettings } from './tracing-settings';
 import { databaseUrlVariable, ProcessName, SERVICE_NAMES, ServiceName } from './services';
 
 /** Where the shared infrastructure is: what every service and tool of Ensemble connects to. */
@@ -22,6 +23,7 @@ export interface PlatformConfig extends PlatformEndpoints {
   http: HttpSettings;
   consumer: ConsumerSettings;
   outbox: OutboxSettings;
+  tracing: TracingSettings;
 }
 
 export const LOCAL_DEFAULTS = {
@@ -55,6 +57,7 @@ export function loadPlatformConfig(env: Record<string, string | undefined> = pro
     consumer: () => loadConsumerSettings(env),
     outbox: () => loadOutboxSettings(env),
     serviceUrls: () => loadServiceUrls(env),
+    tracing: () => loadTracingSettings(env),
   });
   return { ...endpoints, ...settings };
 }

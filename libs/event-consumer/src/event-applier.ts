@@ -6,6 +6,7 @@ import { isCanonicalUuid } from '@ensemble/event-codec';
 import { EnsembleEvent } from '@ensemble/events';
 import { DeliveredEvent, recordProcessed } from '@ensemble/inbox';
 import { retry } from '@ensemble/retry';
+import { RecordSpan, startProcessSpan } from '@ensemble/tracing';
 import { Delivery, EventContext, TransactionBuffer } from './event-context';
 import { classifyFailure, Failure, MembershipLost, NonRetriableError } from './failure';
 import { rebuildPattern } from './rebuild-from';
@@ -32,6 +33,11 @@ export interface ApplyTarget {
   rebuild?: boolean;
   /** In a window replay, the window's start (see EventContext.windowStart). */
   windowStart?: Date;
+  /**
+   * Live consumption, as this consumer group: each record's handling is a span of its trace. A
+   * replay leaves it out; it is traced as a whole.
+   */
+  tracedAs?: string;
 }
 
 /** Hands an event to the handler registered for `pattern`; false when there is none. */
@@ -103,15 +109,31 @@ export class EventApplier extends EventEmitter<EventApplierEvents> {
     return failures;
   }
 
-  /**
-   * One transaction: record the events as processed, apply those not seen before in order, flush
-   * the handlers' buffers. A rebuild records the cause of each announcement, the event the live
-   * handler answered, so that the rebuilt inbox matches the live one.
-   */
+  /** {@link transact}, with a span for each live record's handling that ends when the transaction does. */
   private async applyInTransaction<R extends DeliveredRecord>(records: R[], target: ApplyTarget): Promise<RecordFailure<R>[]> {
-    const processedId = (event: EnsembleEvent) => (target.rebuild ? causeOf(event) : event.envelope.eventId);
     const started = performance.now();
-    const failures = await this.dataSource.transaction(async (manager) => {
+    const spans = new Map(records.map(({ delivery }) => [delivery, spanOf(delivery, target.tracedAs)]));
+    try {
+      const failures = await this.transact(records, target, spans);
+      const failed = new Map(failures.map(({ record, failure }) => [record.delivery, failure.message]));
+      for (const [delivery, span] of spans) span?.end(failed.get(delivery));
+      const conflicting = new Set<DeliveredRecord>(failures.map(({ record }) => record));
+      this.emit('committed', { target, records: conflicting.size > 0 ? records.filter((record) => !conflicting.has(record)) : records, durationMs: performance.now() - started });
+      return failures;
+    } catch (error) {
+      for (const span of spans.values()) span?.end(error);
+      throw error;
+    }
+  }
+
+  /**
+   * One transaction: record the events as processed, apply those not seen before in order, each
+   * under its span if it has one, flush the handlers' buffers. A rebuild records the cause of each
+   * announcement, the event the live handler answered, so that the rebuilt inbox matches the live one.
+   */
+  private transact<R extends DeliveredRecord>(records: R[], target: ApplyTarget, spans: Map<Delivery, RecordSpan | undefined>): Promise<RecordFailure<R>[]> {
+    const processedId = (event: EnsembleEvent) => (target.rebuild ? causeOf(event) : event.envelope.eventId);
+    return this.dataSource.transaction(async (manager) => {
       if (target.schema) await manager.query(`SET LOCAL search_path TO ${quoteIdentifier(target.schema)}`);
       const { fresh, conflicting } = await recordProcessed(
         manager,
@@ -128,8 +150,10 @@ export class EventApplier extends EventEmitter<EventApplierEvents> {
       for (const { event, delivery } of records) {
         if (!fresh.delete(processedId(event))) continue;
         const eventType = event.envelope.eventType;
-        const context = new EventContext([manager, delivery, bufferFor, target.windowStart]);
-        await this.dispatch(target.rebuild ? rebuildPattern(eventType) : eventType, event, context);
+        const span = spans.get(delivery);
+        const context = new EventContext([manager, delivery, bufferFor, target.windowStart, span?.traceparent]);
+        const handle = () => this.dispatch(target.rebuild ? rebuildPattern(eventType) : eventType, event, context);
+        await (span ? span.run(handle) : handle());
       }
       for (const buffer of buffers.values()) await buffer.flush(manager);
       return records
@@ -143,9 +167,6 @@ export class EventApplier extends EventEmitter<EventApplierEvents> {
           },
         }));
     });
-    const conflicting = new Set<DeliveredRecord>(failures.map(({ record }) => record));
-    this.emit('committed', { target, records: conflicting.size > 0 ? records.filter((record) => !conflicting.has(record)) : records, durationMs: performance.now() - started });
-    return failures;
   }
 
   /**
@@ -205,6 +226,12 @@ export async function keepMembership(control: ApplyControl): Promise<void> {
 /** Where the core hands a failure back to its client: a lost membership leaves as the client's own error. */
 export function throwIfMembershipLost(error: unknown): void {
   if (error instanceof MembershipLost) throw error.clientError;
+}
+
+function spanOf(delivery: Delivery, group: string | undefined): RecordSpan | undefined {
+  if (!group) return undefined;
+  const { topic, partition, offset, headers } = delivery;
+  return startProcessSpan(headers.traceparent, { topic, partition, offset, eventId: headers['event-id'], eventType: headers['event-type'] }, group);
 }
 
 /** The fact an event stands for: each event type happens at most once to an aggregate. */

@@ -19,7 +19,7 @@ type BufferFor = <T extends TransactionBuffer>(key: string, create: () => T) => 
  * What an `@EventPattern` handler gets besides the event: the transaction its effect must be written
  * in (the same one that records the event as processed) and where the event came from.
  */
-export class EventContext extends BaseRpcContext<[EntityManager, Delivery, BufferFor, Date | undefined]> {
+export class EventContext extends BaseRpcContext<[EntityManager, Delivery, BufferFor, Date | undefined, string | undefined]> {
   get manager(): EntityManager {
     return this.args[0];
   }
@@ -36,9 +36,12 @@ export class EventContext extends BaseRpcContext<[EntityManager, Delivery, Buffe
     return this.args[3];
   }
 
-  /** The origin of an event that `cause` sets off: the same conversation, caused by it, in its trace. */
+  /**
+   * The origin of an event that `cause` sets off: the same conversation, caused by it, in its trace
+   * as a child of this handling's span (of the record's own span, outside live consumption).
+   */
   followingFrom(cause: EnsembleEvent): EventOrigin {
-    return { correlationId: cause.envelope.correlationId, causationId: cause.envelope.eventId, traceparent: this.delivery.headers.traceparent };
+    return { correlationId: cause.envelope.correlationId, causationId: cause.envelope.eventId, traceparent: this.args[4] ?? this.delivery.headers.traceparent };
   }
 
   /**

@@ -276,7 +276,7 @@ export class EventTransport extends Server<EventTransportListeners> implements C
         await Promise.all(received.filter((record) => !record.refused).map((record) => this.decodeInto(record, control)));
         const decoded = received.filter((record): record is Received & DeliveredRecord => record.event !== undefined);
         const failed: Array<RecordFailure<Received>> = received.flatMap((record) => (record.refused ? [{ record, failure: record.refused }] : []));
-        failed.push(...(await this.applier.apply(decoded, {}, control)));
+        failed.push(...(await this.applier.apply(decoded, { tracedAs: this.groupId }, control)));
         await this.reroute(failed.sort((a, b) => Number(BigInt(a.record.message.offset) - BigInt(b.record.message.offset))), control);
         const last = chunk[chunk.length - 1].offset;
         resolveOffset(last);

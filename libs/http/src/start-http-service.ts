@@ -1,7 +1,9 @@
 import { Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { ConfigurationError, DEFAULT_HTTP_PORTS, loadPlatformConfig, PlatformConfigModule, ProcessName } from '@ensemble/config';
+import { activeTraceparent, FlushTracingOnShutdown } from '@ensemble/tracing';
 import { ApiErrorFilter } from './api-error.filter';
 import { translateBodyParserErrors } from './body-parser-errors';
 import { cutOffSlowRequests } from './cut-off-slow-requests';
@@ -29,9 +31,10 @@ export async function startHttpService(
     const { host, port = DEFAULT_HTTP_PORTS[service], requestTimeoutMs } = config.http;
     // abortOnError: false hands start-up errors to the catch below instead of aborting with a dump.
     const app = await NestFactory.create<NestExpressApplication>(
-      { module, imports: [PlatformConfigModule.forRoot(config)] },
+      { module, imports: [PlatformConfigModule.forRoot(config)], providers: [FlushTracingOnShutdown] },
       { bodyParser: false, abortOnError: false },
     );
+    app.use(answerWithTrace);
     app.use(cutOffSlowRequests(requestTimeoutMs));
     app.useBodyParser('json', { limit: BODY_LIMIT });
     app.use(translateBodyParserErrors);
@@ -50,4 +53,14 @@ export async function startHttpService(
     logger.error(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   }
+}
+
+/**
+ * Names the request's trace in a `traceresponse` header (W3C Trace Context, level 2), so that a
+ * caller can find in Zipkin what its request set off. Absent when tracing is off.
+ */
+function answerWithTrace(_request: Request, response: Response, next: NextFunction): void {
+  const traceparent = activeTraceparent();
+  if (traceparent) response.setHeader('traceresponse', traceparent);
+  next();
 }

@@ -5,4 +5,3 @@ export * from './outbox-event.entity';
 export * from './outbox-relay';
 export * from './outbox-writer';
 export * from './outbox.module';
-export * from './trace-context';

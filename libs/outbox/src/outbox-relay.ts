@@ -5,6 +5,7 @@ import { EventType, EventTypes } from '@ensemble/events';
 import { EventCodec, EventNotEncodableError } from '@ensemble/event-codec';
 import { isRefusedForGood } from '@ensemble/kafka';
 import { endedBy, retry, transient } from '@ensemble/retry';
+import { RecordSpan, startSendSpan } from '@ensemble/tracing';
 import { LaneLeases } from './lane-leases';
 import { OUTBOX_CHANNEL } from './outbox-contract';
 
@@ -43,6 +44,8 @@ interface EncodedRow {
   row: PendingRow;
   topic: string;
   message: Message;
+  /** From the send until the broker acknowledges the record; the record carries its traceparent. */
+  span: RecordSpan;
 }
 
 function topicMessagesOf(rows: EncodedRow[]): Array<{ topic: string; messages: Message[] }> {
@@ -157,6 +160,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
           sentRows = await this.sendOneByOne(client, acknowledged.rows);
           rows = rows.filter((encoded) => !this.parkedAggregates.has(encoded.row.aggregate_id));
         }
+        for (const { span } of sentRows) span.end();
       }
       if (rows.length > 0) {
         const sent = this.producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(rows) });
@@ -192,6 +196,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
         sent.push(encoded);
       } catch (error) {
         if (!isRefusedForGood(error)) throw error;
+        encoded.span.end(error);
         await this.park(client, encoded.row, `the broker refuses it: ${(error as Error).message}`);
       }
     }
@@ -209,7 +214,9 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
       if (this.parkedAggregates.has(row.aggregate_id)) continue;
       try {
         const value = await this.codec.encode(row.event_type as EventType, row.payload as unknown as EventTypes[EventType]);
-        encoded.push({ row, topic: row.topic, message: { key: row.aggregate_id, value, headers: row.headers as IHeaders } });
+        const span = startSendSpan(row.headers.traceparent, { topic: row.topic, eventId: row.id, eventType: row.event_type });
+        const headers: IHeaders = { ...row.headers, traceparent: span.traceparent };
+        encoded.push({ row, topic: row.topic, message: { key: row.aggregate_id, value, headers }, span });
       } catch (error) {
         if (!(error instanceof EventNotEncodableError)) throw error;
         await this.park(client, row, error.message);

@@ -5,7 +5,7 @@ import { preparedQuery } from '@ensemble/database';
 import { EventCodec } from '@ensemble/event-codec';
 import { EventCatalogue, EventOrigin, EventType, EventTypes } from '@ensemble/events';
 import { EnsembleError } from '@ensemble/retry';
-import { childTraceparent } from './trace-context';
+import { traceparentOrNew } from '@ensemble/tracing';
 
 export type EventFacts<T extends EventType> = Omit<EventTypes[T], 'envelope'>;
 
@@ -96,7 +96,8 @@ export class OutboxWriter {
         'event-id': envelope.eventId,
         'event-type': eventType,
         'correlation-id': envelope.correlationId,
-        traceparent: childTraceparent(origin.traceparent),
+        // The span that wrote the event (the request's, or the handling of its cause): the relay's span continues it.
+        traceparent: traceparentOrNew(origin.traceparent),
       };
       if (envelope.causationId) headers['causation-id'] = envelope.causationId;
       events.push(event);

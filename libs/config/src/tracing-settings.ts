@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { httpUrl, parseEnvironment } from './environment';
+
+/** OpenTelemetry tracing, under the variables OpenTelemetry's SDKs read. */
+export interface TracingSettings {
+  /** `OTEL_SDK_DISABLED=true` turns tracing off: no span is recorded, and a record's traceparent is passed on unchanged. */
+  enabled: boolean;
+  /** Zipkin's span intake (`OTEL_EXPORTER_ZIPKIN_ENDPOINT`). */
+  zipkinEndpoint: string;
+}
+
+export const ZIPKIN_SPANS_PATH = '/api/v2/spans';
+
+export function loadTracingSettings(env: Record<string, string | undefined> = process.env): TracingSettings {
+  const parsed = parseEnvironment(
+    {
+      OTEL_SDK_DISABLED: z.enum(['true', 'false'], 'expected true or false').default('false'),
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: httpUrl.default(`http://127.0.0.1:9411${ZIPKIN_SPANS_PATH}`),
+    },
+    env,
+  );
+  return { enabled: parsed.OTEL_SDK_DISABLED === 'false', zipkinEndpoint: parsed.OTEL_EXPORTER_ZIPKIN_ENDPOINT };
+}

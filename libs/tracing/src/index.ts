@@ -1,0 +1,3 @@
+export * from './record-spans';
+export * from './start-tracing';
+export * from './traceparent';

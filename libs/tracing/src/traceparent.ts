@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { SpanContext, trace } from '@opentelemetry/api';
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** The W3C `traceparent` of the span now active, if a valid one is. */
+export function activeTraceparent(): string | undefined {
+  return traceparentOf(trace.getActiveSpan()?.spanContext());
+}
+
+/** The W3C `traceparent` that names a span, if its context is valid. */
+export function traceparentOf(context: SpanContext | undefined): string | undefined {
+  if (!context || !trace.isSpanContextValid(context)) return undefined;
+  return `00-${context.traceId}-${context.spanId}-${context.traceFlags.toString(16).padStart(2, '0')}`;
+}
+
+/** `traceparent` if it is a valid W3C one, else the start of a new sampled trace: every event travels in a trace. */
+export function traceparentOrNew(traceparent?: string): string {
+  const parsed = traceparent ? TRACEPARENT.exec(traceparent.trim().toLowerCase()) : null;
+  if (parsed && !/^0+$/.test(parsed[1]) && !/^0+$/.test(parsed[2])) return parsed[0];
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+}
+
+/** The trace id a `traceparent` names, if it is valid. */
+export function traceIdOf(traceparent?: string): string | undefined {
+  return traceparent ? TRACEPARENT.exec(traceparent.trim().toLowerCase())?.[1] : undefined;
+}
