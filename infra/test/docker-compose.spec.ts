@@ -33,6 +33,10 @@ describe('docker-compose.yml', () => {
     expect(services['schema-registry'].environment?.SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL).toBe('backward');
   });
 
+  it('runs Zipkin at the version the local scripts run', () => {
+    expect(services.zipkin.image).toBe(`openzipkin/zipkin:${VERSIONS.zipkin}`);
+  });
+
   it('creates one PostgreSQL database per service', () => {
     const sql = readFileSync(join(root, 'infra', 'docker', 'create-databases.sql'), 'utf8');
     const created = [...sql.matchAll(/CREATE DATABASE (\w+);/g)].map((match) => match[1]);
@@ -53,6 +57,7 @@ describe('docker-compose.yml', () => {
       expect(config.kafka.brokers.map((broker) => broker.split(':')[0])).toEqual(['kafka']);
       expect(new URL(config.schemaRegistry.url).hostname).toBe('schema-registry');
       expect(new URL(config.databases[service]).pathname).toBe(`/${service}`);
+      expect(new URL(config.tracing.zipkinEndpoint).host).toBe('zipkin:9411');
       expect(environment.HTTP_PORT).toBe(String(DEFAULT_HTTP_PORTS[service]));
     });
 
@@ -76,6 +81,7 @@ describe('docker-compose.yml', () => {
       const config = loadPlatformConfig(environment);
       expect(config.kafka.brokers.map((broker) => broker.split(':')[0])).toEqual(['kafka']);
       expect(new URL(config.schemaRegistry.url).hostname).toBe('schema-registry');
+      expect(new URL(config.tracing.zipkinEndpoint).host).toBe('zipkin:9411');
       expect(SERVICE_NAMES.map((service) => new URL(config.serviceUrls[service]).host)).toEqual(SERVICE_NAMES.map((service) => `${service}:${DEFAULT_HTTP_PORTS[service]}`));
       expect(Object.keys(environment).filter((name) => name.endsWith('_DATABASE_URL'))).toEqual([]);
       expect(environment.HTTP_PORT).toBe(String(DEFAULT_HTTP_PORTS.console));

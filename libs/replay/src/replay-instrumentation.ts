@@ -1,9 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { Counter, Registry } from 'prom-client';
 import { REPLAY_OPTIONS, ReplayModuleOptions } from './replay-options';
 import { Replays } from './replays';
 
-/** Turns what the service's replays report into logs and Prometheus metrics. */
+/**
+ * Turns what the service's replays report into logs, Prometheus metrics and one span per replay
+ * (a child of the request that started it; its records are not traced one by one), with its swaps
+ * and skipped records as span events.
+ */
 @Injectable()
 export class ReplayInstrumentation {
   constructor(replays: Replays, @Inject(REPLAY_OPTIONS) { service }: ReplayModuleOptions, registry: Registry) {
@@ -27,22 +32,34 @@ export class ReplayInstrumentation {
     const logger = new Logger(`replays ${service}`);
     replays.on('shadowsDropped', ({ schemas }) => logger.log(`dropped the shadows of replays that died: ${schemas.join(', ')}`));
     replays.on('groupsDeleted', ({ groups }) => logger.log(`deleted the consumer groups of replays that ended: ${groups.join(', ')}`));
+    const tracer = trace.getTracer('ensemble');
     replays.on('started', (replay) => {
       const replayLogger = new Logger(`replay ${service} ${replay.id}`);
+      const span = tracer.startSpan(`replay ${service}`, { attributes: { 'ensemble.replay.id': replay.id } });
       replay.on('skipped', ({ topic, partition, offset, reason }) => {
         skipped.inc();
+        span.addEvent('skipped', { topic, partition, offset, reason });
         replayLogger.warn(`skipped ${topic}[${partition}]@${offset}: ${reason}`);
       });
-      replay.on('swapPostponed', ({ reason }) => {
+      replay.on('swapPostponed', ({ attempt, reason }) => {
         swapsPostponed.inc();
+        span.addEvent('swap postponed', { attempt, reason });
         replayLogger.warn(`swap postponed: ${reason}`);
       });
-      replay.on('swapped', ({ recordsRead: read, attempt }) => replayLogger.log(`swapped in after ${read} records (attempt ${attempt})`));
-      replay.on('failed', ({ error }) => replayLogger.error(`failed: ${error}`));
+      replay.on('swapped', ({ recordsRead: read, attempt }) => {
+        span.addEvent('swapped', { 'records.read': read, attempt });
+        replayLogger.log(`swapped in after ${read} records (attempt ${attempt})`);
+      });
+      replay.on('failed', ({ error }) => {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error });
+        replayLogger.error(`failed: ${error}`);
+      });
       replay.on('groupNotDeleted', ({ groupId, error }) => replayLogger.warn(`could not delete group ${groupId}: ${error.message}`));
       replay.on('finished', ({ kind, outcome, recordsRead: read, skipped: count }) => {
         finished.inc({ kind, outcome });
         recordsRead.inc(read);
+        span.setAttributes({ 'ensemble.replay.kind': kind, 'ensemble.replay.outcome': outcome, 'ensemble.replay.records_read': read, 'ensemble.replay.skipped': count });
+        span.end();
         replayLogger.log(`${outcome}: ${read} records read, ${count} skipped`);
       });
     });
