@@ -7,6 +7,7 @@ import { activeTraceparent, FlushTracingOnShutdown } from '@ensemble/tracing';
 import { ApiErrorFilter } from './api-error.filter';
 import { translateBodyParserErrors } from './body-parser-errors';
 import { cutOffSlowRequests } from './cut-off-slow-requests';
+import { NameRequestSpan } from './name-request-span.interceptor';
 import { WellFormedTextPipe } from './well-formed-text.pipe';
 
 /** Larger JSON bodies are refused with 413 before they are parsed. */
@@ -40,6 +41,7 @@ export async function startHttpService(
     app.use(translateBodyParserErrors);
     app.useGlobalFilters(new ApiErrorFilter());
     app.useGlobalPipes(new WellFormedTextPipe());
+    app.useGlobalInterceptors(new NameRequestSpan());
     app.enableShutdownHooks();
     await beforeListen(app);
     await app.listen(port, host);

@@ -25,3 +25,10 @@ export function traceparentOrNew(traceparent?: string): string {
 export function traceIdOf(traceparent?: string): string | undefined {
   return traceparent ? TRACEPARENT.exec(traceparent.trim().toLowerCase())?.[1] : undefined;
 }
+
+/** Names the active span, a request's server span, after the route that took the request: `GET /payments/:id`. */
+export function nameRequestSpan(method: string, route: string): void {
+  const span = trace.getActiveSpan();
+  span?.updateName(`${method} ${route}`);
+  span?.setAttribute('http.route', route);
+}
