@@ -1,12 +1,14 @@
 /**
- * npm run bench:profile -- [--rate 100] [--seconds 20] [--cpu-prof] [--floor]
+ * npm run bench:profile -- [--rate 100] [--seconds 20] [--cpu-prof] [--floor] [--untraced]
  *
  * Where the machine's CPU goes per payment: posts payments at a fixed rate through the five real
  * services, waits until every consumer has caught up, and prints the CPU milliseconds each process
  * spent per payment (the services, Kafka, the registry, PostgreSQL's backends, this load generator).
  * With --cpu-prof the services also write V8 CPU profiles to .ensemble/profiles/ for DevTools. With
  * --floor the same load goes through the floor instead (bench/baselines/floor): what the same
- * durable steps cost on this machine without a framework.
+ * durable steps cost on this machine without a framework. With --untraced the services run with
+ * tracing off (OTEL_SDK_DISABLED=true): the difference to a traced run is what tracing costs, Zipkin's
+ * share included.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,10 +21,16 @@ import { FloorPipeline } from './baselines/floor/floor-pipeline';
 import { cpuSecondsByProcess } from './machine';
 import { describeFailures, PaymentLoad, postPaymentsAtRate } from './payment-load';
 
-const { rate, seconds, 'cpu-prof': cpuProfiles, floor } = parseCommandLine({
+const { rate, seconds, 'cpu-prof': cpuProfiles, floor, untraced } = parseCommandLine({
   command: 'bench:profile',
-  usage: 'usage: npm run bench:profile -- [--rate 100] [--seconds 20] [--cpu-prof] [--floor]',
-  options: { rate: { type: 'number', default: 100 }, seconds: { type: 'number', default: 20 }, 'cpu-prof': { type: 'boolean' }, floor: { type: 'boolean' } },
+  usage: 'usage: npm run bench:profile -- [--rate 100] [--seconds 20] [--cpu-prof] [--floor] [--untraced]',
+  options: {
+    rate: { type: 'number', default: 100 },
+    seconds: { type: 'number', default: 20 },
+    'cpu-prof': { type: 'boolean' },
+    floor: { type: 'boolean' },
+    untraced: { type: 'boolean' },
+  },
 }).options;
 const IDLE_SECONDS = 10;
 const profileDir = join(__dirname, '..', '.ensemble', 'profiles');
@@ -36,7 +44,7 @@ interface Subject {
 }
 
 async function startEnsemble(kafka: Kafka): Promise<Subject> {
-  const choreography = await new Choreography({}, 3130, cpuProfiles ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []).start();
+  const choreography = await new Choreography(untraced ? { OTEL_SDK_DISABLED: 'true' } : {}, 3130, cpuProfiles ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []).start();
   await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);
   return {
     paymentsUrl: choreography.url('payments'),
@@ -73,6 +81,7 @@ async function main(): Promise<void> {
     });
     const { achievedRate, failed } = load!;
     const payments = rate * seconds - failed;
+    if (!floor) console.log(`tracing ${untraced ? 'off (OTEL_SDK_DISABLED=true)' : 'on, spans to Zipkin'}`);
     console.log(`${payments} payments at ${rate}/s (achieved ${achievedRate.toFixed(0)}/s, ${describeFailures(load!) || 'none failed'}), consumers caught up ${caughtUpMs} ms after the last POST`);
     console.log(`CPU ms per second idle (${IDLE_SECONDS} s before), and per payment beyond idle:`);
     const rows = [...loaded.usage].map(([name, cpu]) => {
