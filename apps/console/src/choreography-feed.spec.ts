@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { MessageEvent } from '@nestjs/common';
 import type { EachMessagePayload, Kafka } from 'kafkajs';
 import { Subscription } from 'rxjs';
-import { ProcessName } from '@ensemble/config';
+import { loadPlatformConfig, ProcessName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EventCatalogue } from '@ensemble/events';
 import { ChoreographyFeed, ChoreographyFeedEvents, FeedState } from './choreography-feed';
@@ -79,7 +79,7 @@ describe('ChoreographyFeed', () => {
   });
 
   function watch(kafka: Kafka, codec = undecodable): void {
-    feed = new ChoreographyFeed(kafka, codec, catalogue, serviceUrls);
+    feed = new ChoreographyFeed(kafka, codec, catalogue, serviceUrls, loadPlatformConfig({}));
     for (const event of ['following', 'connectFailed', 'recordSkipped', 'commitsUnread', 'crmLookupFailed'] as const) {
       feed.on(event, (payload: unknown) => reported.push({ event, payload }));
     }

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, MessageEvent, OnModuleDestroy } from '@nestjs/common';
-import type { Admin, Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import { concat, defer, Observable, of, Subject } from 'rxjs';
-import { ProcessName, SERVICE_URLS } from '@ensemble/config';
+import { PLATFORM_CONFIG, PlatformConfig, ProcessName, SERVICE_URLS, zipkinTraceUrl } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue, InvoiceIssued, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
 import { committedOffsets, KAFKA_CLIENT } from '@ensemble/kafka';
 import { endedBy, retry, transient } from '@ensemble/retry';
+import { traceIdOf } from '@ensemble/tracing';
 import { PaymentSummary, PaymentTimeline, ReactingService, Reaction } from './payment-timeline';
 
 /** Payments kept for the page, and sent to one that connects. */
@@ -63,6 +64,7 @@ export class ChoreographyFeed extends EventEmitter<ChoreographyFeedEvents> imple
     private readonly codec: EventCodec,
     catalogue: EventCatalogue,
     @Inject(SERVICE_URLS) private readonly serviceUrls: Record<ProcessName, string>,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {
     super();
     this.topics = {
@@ -187,8 +189,14 @@ export class ChoreographyFeed extends EventEmitter<ChoreographyFeedEvents> imple
       return void this.emit('recordSkipped', { topic, partition, offset: message.offset, error: error as Error });
     }
     const record = { topic, partition, offset: message.offset };
-    if (topic === this.topics.payments) return this.timeline.completed(event as PaymentCompleted, record, at);
+    if (topic === this.topics.payments) return this.timeline.completed(event as PaymentCompleted, record, at, this.traceUrlOf(message));
     this.timeline.followedOn(event.envelope, record, at, announcedReaction(event));
+  }
+
+  /** Where Zipkin shows the trace the record travelled in. */
+  private traceUrlOf(message: KafkaMessage): string | undefined {
+    const traceId = traceIdOf(message.headers?.traceparent?.toString());
+    return traceId && zipkinTraceUrl(this.config.tracing, traceId);
   }
 
   private async noticeCommits(): Promise<void> {

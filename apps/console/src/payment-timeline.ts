@@ -28,6 +28,8 @@ export interface PaymentRowView {
   /** The POST the live view forwarded: its answer's status and how long it took. */
   post?: { status: number; tookMs: number };
   completed?: RecordPosition & { afterMs: number };
+  /** The payment's trace in Zipkin, when tracing is on. */
+  traceUrl?: string;
   reactions: { [Service in ReactingService]?: ReactionFacts[Service] & { afterMs: number } };
   /** Events that the payment's event caused, e.g. InvoiceIssued. */
   followOns: Array<RecordPosition & { eventType: string; afterMs: number }>;
@@ -51,6 +53,7 @@ interface Entry extends PaymentSummary {
   eventId?: string;
   correlationId?: string;
   completed?: RecordPosition & { at: number };
+  traceUrl?: string;
   reactions: { [Service in ReactingService]?: ReactionFacts[Service] & { at: number } };
   followOns: FollowOn[];
 }
@@ -80,9 +83,10 @@ export class PaymentTimeline {
   }
 
   /** The payment's record was read; a copy of it read later (a record sent twice) changes nothing. */
-  completed(payment: PaymentCompleted, record: RecordPosition, at: number): void {
+  completed(payment: PaymentCompleted, record: RecordPosition, at: number, traceUrl?: string): void {
     const entry = this.entry(payment, at);
     if (entry.completed) return;
+    entry.traceUrl = traceUrl;
     entry.completedAt = payment.completedAt;
     entry.eventId = payment.envelope.eventId;
     entry.correlationId = payment.envelope.correlationId;
@@ -191,6 +195,7 @@ function view(entry: Entry): PaymentRowView {
     startedAt: origin,
     post: entry.post,
     completed: entry.completed && { topic: entry.completed.topic, partition: entry.completed.partition, offset: entry.completed.offset, afterMs: after(entry.completed.at) },
+    traceUrl: entry.traceUrl,
     reactions,
     followOns: entry.followOns.map(({ topic, partition, offset, eventType, at }) => ({ topic, partition, offset, eventType, afterMs: after(at) })),
   };

@@ -21,3 +21,8 @@ export function loadTracingSettings(env: Record<string, string | undefined> = pr
   );
   return { enabled: parsed.OTEL_SDK_DISABLED === 'false', zipkinEndpoint: parsed.OTEL_EXPORTER_ZIPKIN_ENDPOINT };
 }
+
+/** Where Zipkin's UI shows a trace, or undefined when tracing is off. */
+export function zipkinTraceUrl(settings: TracingSettings, traceId: string): string | undefined {
+  return settings.enabled ? `${new URL(settings.zipkinEndpoint).origin}/zipkin/traces/${traceId}` : undefined;
+}
