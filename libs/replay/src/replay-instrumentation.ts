@@ -29,9 +29,9 @@ export class ReplayInstrumentation {
     replays.on('groupsDeleted', ({ groups }) => logger.log(`deleted the consumer groups of replays that ended: ${groups.join(', ')}`));
     replays.on('started', (replay) => {
       const replayLogger = new Logger(`replay ${service} ${replay.id}`);
-      replay.on('skipped', ({ topic, partition, offset, reason }) => {
+      replay.on('skipped', ({ eventId, topic, partition, offset, reason }) => {
         skipped.inc();
-        replayLogger.warn(`skipped ${topic}[${partition}]@${offset}: ${reason}`);
+        replayLogger.warn({ eventId, topic, partition, offset }, `skipped: ${reason}`);
       });
       replay.on('swapPostponed', ({ reason }) => {
         swapsPostponed.inc();
