@@ -14,7 +14,8 @@ function nestjsPinoParams(logger: Logger): Params {
  * Nest's logger over the process's pino logger: handed to `NestFactory.create`, so that every
  * `new Logger(context)` writes a JSON line, with `context`, from the first line of the start (a
  * start that fails before the app exists included). An object before the message becomes fields:
- * `logger.warn({ eventId, topic }, 'message')`.
+ * `logger.warn({ eventId, topic }, 'message')`. Once per process: nestjs-pino keeps the first logger
+ * it is given for every line written outside a request.
  */
 export function nestLoggerOver(logger: Logger): LoggerService {
   const params = nestjsPinoParams(logger);

@@ -27,7 +27,8 @@ export function parseLogLines(output: string): LogEntry[] {
 
 /**
  * Sends what Nest's `Logger` writes, for the rest of the spec file, through a process's JSON logger
- * into the returned array, one parsed entry per line, as the process would write it to stdout.
+ * into the returned array, one parsed entry per line, as the process would write it to stdout. Once
+ * per spec file, as once per process (see `nestLoggerOver`).
  */
 export function captureJsonLogs(service = 'spec'): LogEntry[] {
   const entries: LogEntry[] = [];
