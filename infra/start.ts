@@ -1,10 +1,10 @@
 /**
  * npm start — the whole platform from one command: the infrastructure, the schemas, a build, and
- * the five services and the console as separate processes, each with its own log under
- * .ensemble/logs/ and its output prefixed in this terminal. Waits until every process is healthy.
- * A process that exits is started again with a growing delay while the others go on (one with a
- * configuration error, exit code 78, is not: it would only fail again). Ctrl-C stops the processes
- * (the infrastructure stays up for the next start; `npm run infra:down` stops it).
+ * the five services and the console as separate processes, each with its own log of JSON lines
+ * under .ensemble/logs/ and its output prefixed in this terminal, in words. Waits until every
+ * process is healthy. A process that exits is started again with a growing delay while the others
+ * go on (one with a configuration error, exit code 78, is not: it would only fail again). Ctrl-C
+ * stops the processes (the infrastructure stays up for the next start; `npm run infra:down` stops it).
  */
 import { ChildProcess, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,6 +14,7 @@ import { spawnService, waitUntilHealthy } from '@ensemble/process';
 import { endedBy, EnsembleError, retry } from '@ensemble/retry';
 import { localAdminToken } from './src/admin-token';
 import { REPOSITORY_ROOT } from './src/infra-config';
+import { readableLogLine } from './src/readable-log-line';
 
 const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[95m'];
 const RESET = '\x1b[0m';
@@ -44,7 +45,8 @@ async function superviseService(service: ProcessName): Promise<void> {
       const child = spawnService(service, {
         logFile,
         env: { ADMIN_TOKEN: localAdminToken() },
-        onLine: (line) => console.log(`${label} ${line}`),
+        // The log file keeps the JSON line; the terminal shows it as a person reads it, each of its lines prefixed.
+        onLine: (line) => readableLogLine(line).split('\n').forEach((readable) => console.log(`${label} ${readable}`)),
       });
       running.set(service, child);
       // A child that failed to spawn emits 'error' and no 'exit': either way it is no longer running.

@@ -6,7 +6,7 @@ import { concat, defer, Observable, of, Subject } from 'rxjs';
 import { PLATFORM_CONFIG, PlatformConfig, ProcessName, SERVICE_URLS, zipkinTraceUrl } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue, InvoiceIssued, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
-import { committedOffsets, KAFKA_CLIENT } from '@ensemble/kafka';
+import { committedOffsets, headersAsStrings, KAFKA_CLIENT } from '@ensemble/kafka';
 import { endedBy, retry, transient } from '@ensemble/retry';
 import { traceIdOf } from '@ensemble/tracing';
 import { PaymentSummary, PaymentTimeline, ReactingService, Reaction } from './payment-timeline';
@@ -30,7 +30,7 @@ export interface ChoreographyFeedEvents {
   /** Connecting failed, or the feed's consumer stopped for good: the feed connects again after `retryInMs`; `failures` in a row since it was last live. */
   connectFailed: [{ error: Error; failures: number; retryInMs: number }];
   /** A record that cannot be decoded is left off the page. */
-  recordSkipped: [{ topic: string; partition: number; offset: string; error: Error }];
+  recordSkipped: [{ eventId?: string; topic: string; partition: number; offset: string; error: Error }];
   /** The consumer groups' commits could not be read: CRM's and dashboards' reactions are noticed at a later read. */
   commitsUnread: [{ error: Error }];
   /** CRM did not answer for a customer: its reaction shows without the lifetime value. */
@@ -186,7 +186,7 @@ export class ChoreographyFeed extends EventEmitter<ChoreographyFeedEvents> imple
     try {
       event = await this.codec.decode(topic, message.value);
     } catch (error) {
-      return void this.emit('recordSkipped', { topic, partition, offset: message.offset, error: error as Error });
+      return void this.emit('recordSkipped', { eventId: headersAsStrings(message.headers)['event-id'], topic, partition, offset: message.offset, error: error as Error });
     }
     const record = { topic, partition, offset: message.offset };
     if (topic === this.topics.payments) return this.timeline.completed(event as PaymentCompleted, record, at, this.traceUrlOf(message));

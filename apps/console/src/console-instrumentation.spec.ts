@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
+import { captureJsonLogs, LogEntry } from '@ensemble/testing';
 import { ChoreographyFeed, ChoreographyFeedEvents } from './choreography-feed';
 import { ConsoleInstrumentation } from './console-instrumentation';
 import { PlatformStatus, PlatformStatusEvents } from './platform-status';
@@ -9,9 +9,9 @@ describe('ConsoleInstrumentation', () => {
   let feed: EventEmitter<ChoreographyFeedEvents>;
   let status: EventEmitter<PlatformStatusEvents>;
   let registry: Registry;
+  let logs: LogEntry[];
 
-  beforeAll(() => Logger.overrideLogger(false));
-  afterAll(() => Logger.overrideLogger(true));
+  beforeAll(() => (logs = captureJsonLogs('console')));
 
   beforeEach(() => {
     feed = new EventEmitter<ChoreographyFeedEvents>();
@@ -37,6 +37,19 @@ describe('ConsoleInstrumentation', () => {
     skip('invoice.invoice-issued', '9');
     expect(await value('ensemble_console_feed_records_skipped_total', { topic: 'payments.payment-completed' })).toBe(2);
     expect(await value('ensemble_console_feed_records_skipped_total', { topic: 'invoice.invoice-issued' })).toBe(1);
+  });
+
+  it('logs a skipped record with its event id and position as fields', () => {
+    feed.emit('recordSkipped', { eventId: '0b6f9a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b', topic: 'payments.payment-completed', partition: 1, offset: '7', error: new Error('bad magic byte') });
+    expect(logs.at(-1)).toMatchObject({
+      level: 'warn',
+      context: 'live-feed',
+      eventId: '0b6f9a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
+      topic: 'payments.payment-completed',
+      partition: 1,
+      offset: '7',
+      msg: 'skipped a record it cannot decode: bad magic byte',
+    });
   });
 
   it('counts CRM lookups that failed and samples that failed', async () => {

@@ -35,9 +35,9 @@ export class ConsoleInstrumentation {
       reconnects.inc();
       feedLogger.warn(`cannot follow the event topics yet (failure ${failures} in a row, again in ${retryInMs} ms): ${error.message}`);
     });
-    feed.on('recordSkipped', ({ topic, partition, offset, error }) => {
+    feed.on('recordSkipped', ({ eventId, topic, partition, offset, error }) => {
       skipped.inc({ topic });
-      feedLogger.warn(`skipped ${topic}[${partition}]@${offset}: ${error.message}`);
+      feedLogger.warn({ eventId, topic, partition, offset }, `skipped a record it cannot decode: ${error.message}`);
     });
     feed.on('commitsUnread', ({ error }) => feedLogger.warn(`cannot read the consumer groups' commits: ${error.message}`));
     feed.on('crmLookupFailed', ({ customerId, crmUrl, error }) => {

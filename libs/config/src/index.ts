@@ -5,6 +5,7 @@ export * from './platform-config';
 export * from './consumer-settings';
 export * from './database-settings';
 export * from './http-settings';
+export * from './logging-settings';
 export * from './outbox-settings';
 export * from './services';
 export * from './service-urls';

@@ -51,6 +51,7 @@ describe('loadPlatformConfig, with every library\'s settings', () => {
     expect(config.database).toEqual({ poolSize: 10, lockTimeoutMs: 5_000 });
     expect(config.http).toEqual({ host: '127.0.0.1', port: undefined, requestTimeoutMs: 10_000, adminToken: undefined });
     expect(config.serviceUrls).toMatchObject({ payments: 'http://127.0.0.1:3000', console: 'http://127.0.0.1:3005' });
+    expect(config.logging).toEqual({ level: 'info' });
   });
 
   it('names the bad variables of several libraries in one message', () => {
@@ -64,6 +65,7 @@ describe('loadPlatformConfig, with every library\'s settings', () => {
         DATABASE_POOL_SIZE: '0',
         ADMIN_TOKEN: 'short',
         CRM_URL: 'crm:3002',
+        LOG_LEVEL: 'loud',
       });
     } catch (error) {
       thrown = error;
@@ -71,11 +73,12 @@ describe('loadPlatformConfig, with every library\'s settings', () => {
 
     expect(thrown).toBeInstanceOf(ConfigurationError);
     expect((thrown as ConfigurationError).problems.map((problem) => problem.variable).sort()).toEqual(
-      ['ADMIN_TOKEN', 'CONSUMER_RETRY_DELAYS_MS', 'CRM_URL', 'DATABASE_POOL_SIZE', 'HTTP_PORT', 'KAFKA_BROKERS', 'OUTBOX_BATCH_SIZE'],
+      ['ADMIN_TOKEN', 'CONSUMER_RETRY_DELAYS_MS', 'CRM_URL', 'DATABASE_POOL_SIZE', 'HTTP_PORT', 'KAFKA_BROKERS', 'LOG_LEVEL', 'OUTBOX_BATCH_SIZE'],
     );
     expect((thrown as Error).message).toMatch(/OUTBOX_BATCH_SIZE: .*got "many"/);
     expect((thrown as Error).message).toMatch(/CONSUMER_RETRY_DELAYS_MS: at most 3 delays, one per retry topic, got "1000,2000,3000,4000"/);
     expect((thrown as Error).message).toMatch(/HTTP_PORT: .*got "70000"/);
     expect((thrown as Error).message).toMatch(/CRM_URL: expected an http:\/\/ or https:\/\/ URL, got "crm:3002"/);
+    expect((thrown as Error).message).toMatch(/LOG_LEVEL: .*"info".*got "loud"/);
   });
 });

@@ -2,6 +2,7 @@ import { ConsumerSettings, loadConsumerSettings } from './consumer-settings';
 import { DatabaseSettings, loadDatabaseSettings } from './database-settings';
 import { brokerList, httpUrl, parseEnvironment, parseSections, postgresUrl } from './environment';
 import { HttpSettings, loadHttpSettings } from './http-settings';
+import { loadLoggingSettings, LoggingSettings } from './logging-settings';
 import { loadOutboxSettings, OutboxSettings } from './outbox-settings';
 import { loadServiceUrls } from './service-urls';
 import { loadTracingSettings, TracingSettings } from './tracing-settings';
@@ -23,6 +24,7 @@ export interface PlatformConfig extends PlatformEndpoints {
   http: HttpSettings;
   consumer: ConsumerSettings;
   outbox: OutboxSettings;
+  logging: LoggingSettings;
   tracing: TracingSettings;
 }
 
@@ -56,6 +58,7 @@ export function loadPlatformConfig(env: Record<string, string | undefined> = pro
     http: () => loadHttpSettings(env),
     consumer: () => loadConsumerSettings(env),
     outbox: () => loadOutboxSettings(env),
+    logging: () => loadLoggingSettings(env),
     serviceUrls: () => loadServiceUrls(env),
     tracing: () => loadTracingSettings(env),
   });

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
+import { captureJsonLogs, LogEntry } from '@ensemble/testing';
 import { DeliveredRecord } from './event-applier';
 import { EventTransport, EventTransportEvents } from './event-transport';
 import { EventTransportInstrumentation } from './event-transport-instrumentation';
@@ -10,9 +10,9 @@ const record = (topic: string, offset: number) => ({ delivery: { topic, partitio
 describe('EventTransportInstrumentation', () => {
   let transport: EventEmitter<EventTransportEvents>;
   let registry: Registry;
+  let logs: LogEntry[];
 
-  beforeAll(() => Logger.overrideLogger(false));
-  afterAll(() => Logger.overrideLogger(true));
+  beforeAll(() => (logs = captureJsonLogs('crm')));
 
   beforeEach(() => {
     transport = new EventEmitter<EventTransportEvents>();
@@ -45,5 +45,29 @@ describe('EventTransportInstrumentation', () => {
     transport.emit('rerouted', { delivery, to: 'crm.dead-letter', destination: 'dead-letter', failure: { kind: 'permanent', reason: 'corrupt-body', message: 'short' } });
     expect(await value('ensemble_consumer_records_rerouted_total', { destination: 'retry', reason: 'handler-failed' })).toBe(2);
     expect(await value('ensemble_consumer_records_rerouted_total', { destination: 'dead-letter', reason: 'corrupt-body' })).toBe(1);
+  });
+
+  it('logs which record was rerouted as fields: its event id, topic, partition and offset', () => {
+    const delivery = { topic: 'payments.payment-completed', partition: 2, offset: '41', headers: { 'event-id': '7d1f3c52-5a0e-4d8e-9a47-2b1f0c9e6a11' } };
+    transport.emit('rerouted', { delivery, to: 'crm.dead-letter', destination: 'dead-letter', failure: { kind: 'permanent', reason: 'corrupt-body', message: 'truncated' } });
+    expect(logs.at(-1)).toMatchObject({
+      level: 'warn',
+      service: 'crm',
+      context: 'event-consumer',
+      eventId: '7d1f3c52-5a0e-4d8e-9a47-2b1f0c9e6a11',
+      topic: 'payments.payment-completed',
+      partition: 2,
+      offset: '41',
+      to: 'crm.dead-letter',
+      reason: 'corrupt-body',
+      msg: 'rerouted to crm.dead-letter (corrupt-body): truncated',
+    });
+  });
+
+  it('logs the stub a record left the same way, without an event id when its headers name none', () => {
+    const delivery = { topic: 'payments.payment-completed', partition: 0, offset: '9', headers: {} };
+    transport.emit('stubbed', { delivery, to: 'crm.dead-letter', failure: { kind: 'permanent', reason: 'reroute-failed', message: 'too large' } });
+    expect(logs.at(-1)).toMatchObject({ level: 'warn', topic: 'payments.payment-completed', partition: 0, offset: '9', to: 'crm.dead-letter', msg: 'left a stub in crm.dead-letter: too large' });
+    expect(logs.at(-1)).not.toHaveProperty('eventId');
   });
 });

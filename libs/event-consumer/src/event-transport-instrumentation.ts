@@ -3,8 +3,9 @@ import { Counter, Histogram, Registry } from 'prom-client';
 import { Delivery } from './event-context';
 import { EventTransport } from './event-transport';
 
-function describe({ topic, partition, offset }: Delivery): string {
-  return `${topic}[${partition}]@${offset}`;
+/** Which record a line is about, as fields: its event id (when its headers name one) and where it was published. */
+function recordFields({ topic, partition, offset, headers }: Delivery): { eventId?: string; topic: string; partition: number; offset: string } {
+  return { eventId: headers['event-id'], topic, partition, offset };
 }
 
 /** Turns what the service's {@link EventTransport} reports into logs and Prometheus metrics. */
@@ -59,11 +60,11 @@ export class EventTransportInstrumentation {
     });
     transport.on('rerouted', ({ delivery, to, destination, failure }) => {
       rerouted.inc({ destination, reason: failure.reason });
-      this.logger.warn(`${describe(delivery)} -> ${to} (${failure.reason}): ${failure.message}`);
+      this.logger.warn({ ...recordFields(delivery), to, reason: failure.reason }, `rerouted to ${to} (${failure.reason}): ${failure.message}`);
     });
     transport.on('stubbed', ({ delivery, to, failure }) => {
       stubs.inc();
-      this.logger.warn(`${describe(delivery)} -> ${to} as a stub: ${failure.message}`);
+      this.logger.warn({ ...recordFields(delivery), to, reason: failure.reason }, `left a stub in ${to}: ${failure.message}`);
     });
     transport.on('startFailed', ({ error, failures, retryInMs }) => {
       startFailures.inc();
@@ -73,9 +74,9 @@ export class EventTransportInstrumentation {
       this.logger.log(`consuming ${eventTopics.join(', ')} and ${retryTopics.join(', ')} as group ${group}`),
     );
     transport.on('decodeFailed', ({ topic, error, retryInMs }) =>
-      this.logger.warn(`decoding a record of ${topic} failed, retrying in ${retryInMs} ms: ${error.message}`),
+      this.logger.warn({ topic }, `decoding a record of ${topic} failed, retrying in ${retryInMs} ms: ${error.message}`),
     );
-    transport.on('sendFailed', ({ topic, error, retryInMs }) => this.logger.warn(`sending to ${topic} failed, retrying in ${retryInMs} ms: ${error.message}`));
+    transport.on('sendFailed', ({ topic, error, retryInMs }) => this.logger.warn({ topic }, `sending to ${topic} failed, retrying in ${retryInMs} ms: ${error.message}`));
     transport.on('databaseUnavailable', ({ error, retryInMs }) =>
       this.logger.warn(`the database does not answer; the same records are applied again once it does (next try in ${retryInMs} ms): ${error.message}`),
     );

@@ -64,7 +64,8 @@ export class ApiErrorFilter implements ExceptionFilter {
       }
       return error(exception.getStatus(), codeFor(exception.getStatus()), exception.message);
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    // The error's type, message, stack and code only: a driver's error also holds the query's parameters (see libs/logging).
+    this.logger.error({ err: exception }, 'answered 500: the request failed unexpectedly');
     return error(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'The service failed to handle the request; it has been logged.');
   }
 }

@@ -2,7 +2,8 @@ import { Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { ConfigurationError, DEFAULT_HTTP_PORTS, loadPlatformConfig, PlatformConfigModule, ProcessName } from '@ensemble/config';
+import { ConfigurationError, DEFAULT_HTTP_PORTS, loadPlatformConfig, PlatformConfig, PlatformConfigModule, ProcessName } from '@ensemble/config';
+import { createJsonLogger, LoggingModule, logRequests, nestLoggerOver } from '@ensemble/logging';
 import { activeTraceparent, FlushTracingOnShutdown } from '@ensemble/tracing';
 import { ApiErrorFilter } from './api-error.filter';
 import { translateBodyParserErrors } from './body-parser-errors';
@@ -15,7 +16,7 @@ export const BODY_LIMIT = '64kb';
 
 /**
  * Starts a service's HTTP API on HTTP_HOST:HTTP_PORT (default 127.0.0.1 and its port in DEFAULT_HTTP_PORTS) with the platform's conventions:
- * a body size limit, one JSON error body, and a graceful shutdown on SIGTERM. A configuration error
+ * JSON logs, a body size limit, one JSON error body, and a graceful shutdown on SIGTERM. A configuration error
  * stops the process with a message naming every bad variable. `beforeListen` attaches what else the
  * service runs (its event consumers) before it takes requests.
  */
@@ -24,17 +25,18 @@ export async function startHttpService(
   module: Type,
   beforeListen: (app: NestExpressApplication) => Promise<void> = async () => undefined,
 ): Promise<NestExpressApplication> {
+  const config = loadConfigurationOrExit(service);
+  const jsonLogger = createJsonLogger(service, config.logging.level);
   const logger = new Logger(service);
   try {
-    // Parsed once, before Nest starts, so that every bad variable is named in one clear message rather than an
-    // initialisation dump; the module and the libraries in it receive the result through PlatformConfigModule.
-    const config = loadPlatformConfig();
     const { host, port = DEFAULT_HTTP_PORTS[service], requestTimeoutMs } = config.http;
     // abortOnError: false hands start-up errors to the catch below instead of aborting with a dump.
     const app = await NestFactory.create<NestExpressApplication>(
-      { module, imports: [PlatformConfigModule.forRoot(config)], providers: [FlushTracingOnShutdown] },
-      { bodyParser: false, abortOnError: false },
+      { module, imports: [PlatformConfigModule.forRoot(config), LoggingModule.forLogger(jsonLogger)], providers: [FlushTracingOnShutdown] },
+      { bodyParser: false, abortOnError: false, logger: nestLoggerOver(jsonLogger) },
     );
+    // First, so that what the middlewares after it answer (408, 413, malformed JSON) is logged too.
+    app.use(logRequests(jsonLogger));
     app.use(answerWithTrace);
     app.use(cutOffSlowRequests(requestTimeoutMs));
     app.useBodyParser('json', { limit: BODY_LIMIT });
@@ -48,11 +50,7 @@ export async function startHttpService(
     logger.log(`listening on http://${host}:${port}`);
     return app;
   } catch (error) {
-    if (error instanceof ConfigurationError) {
-      logger.error(error.message);
-      process.exit(78); // EX_CONFIG
-    }
-    logger.error(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    logger.error({ err: error }, 'failed to start');
     process.exit(1);
   }
 }
@@ -65,4 +63,19 @@ function answerWithTrace(_request: Request, response: Response, next: NextFuncti
   const traceparent = activeTraceparent();
   if (traceparent) response.setHeader('traceresponse', traceparent);
   next();
+}
+
+/**
+ * The configuration, parsed once before anything starts, so that every bad variable is named in one
+ * line (JSON, as every other line of the process) rather than in an initialisation dump; the module
+ * and the libraries in it receive it through PlatformConfigModule. A bad one ends the process.
+ */
+function loadConfigurationOrExit(service: ProcessName): PlatformConfig {
+  try {
+    return loadPlatformConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    createJsonLogger(service).error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
 }

@@ -74,7 +74,7 @@ export interface OutboxRelayEvents {
   /** Connecting or a pass failed: the relay connects again after `retryInMs`; `failures` in a row since a pass last went through. */
   failed: [{ error: Error; failures: number; retryInMs: number }];
   /** A row that cannot be published was set aside; later rows of its aggregate wait behind it. */
-  parked: [{ id: string; aggregateId: string; eventType: string; reason: string }];
+  parked: [{ id: string; aggregateId: string; eventType: string; topic: string; reason: string }];
   maintained: [{ deleted: number; vacuumed: number }];
   maintenanceFailed: [{ error: Error }];
 }
@@ -228,7 +228,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   private async park(client: Client, row: PendingRow, reason: string): Promise<void> {
     await client.query('UPDATE outbox SET parked_at = now(), parked_reason = $2 WHERE id = $1', [row.id, reason.slice(0, 1_000)]);
     this.parkedAggregates.add(row.aggregate_id);
-    this.emit('parked', { id: row.id, aggregateId: row.aggregate_id, eventType: row.event_type, reason });
+    this.emit('parked', { id: row.id, aggregateId: row.aggregate_id, eventType: row.event_type, topic: row.topic, reason });
   }
 
   private async readPending(client: Client, lanes: number[], inFlight: PendingRow[]): Promise<PendingRow[]> {

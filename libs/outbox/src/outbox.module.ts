@@ -51,8 +51,11 @@ class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutd
       },
     });
     relay.on('published', ({ count }) => published.inc(count));
-    relay.on('parked', ({ id, aggregateId, eventType, reason }) =>
-      this.logger.error(`parked ${eventType} ${id} of ${aggregateId}; its later events wait behind it (npm run outbox -- list|retry ${this.service}): ${reason}`),
+    relay.on('parked', ({ id, aggregateId, eventType, topic, reason }) =>
+      this.logger.error(
+        { eventId: id, eventType, aggregateId, topic },
+        `parked a ${eventType}; the later events of its aggregate wait behind it (npm run outbox -- list|retry ${this.service}): ${reason}`,
+      ),
     );
     relay.on('failed', ({ error, failures, retryInMs }) =>
       this.logger.warn(`failure ${failures} in a row since the last pass, retrying in ${retryInMs} ms: ${error.message}`),

@@ -36,10 +36,10 @@ export class ReplayInstrumentation {
     replays.on('started', (replay) => {
       const replayLogger = new Logger(`replay ${service} ${replay.id}`);
       const span = tracer.startSpan(`replay ${service}`, { attributes: { 'ensemble.replay.id': replay.id } });
-      replay.on('skipped', ({ topic, partition, offset, reason }) => {
+      replay.on('skipped', ({ eventId, topic, partition, offset, reason }) => {
         skipped.inc();
-        span.addEvent('skipped', { topic, partition, offset, reason });
-        replayLogger.warn(`skipped ${topic}[${partition}]@${offset}: ${reason}`);
+        span.addEvent('skipped', { eventId, topic, partition, offset, reason });
+        replayLogger.warn({ eventId, topic, partition, offset }, `skipped: ${reason}`);
       });
       replay.on('swapPostponed', ({ attempt, reason }) => {
         swapsPostponed.inc();

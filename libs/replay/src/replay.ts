@@ -43,6 +43,8 @@ export interface PartitionProgress {
 }
 
 export interface SkippedRecord extends RecordPosition {
+  /** When its headers name one. */
+  eventId?: string;
   reason: string;
 }
 
@@ -314,11 +316,12 @@ export class Replay extends EventEmitter<ReplayEvents> {
     const records: DeliveredRecord[] = [];
     for (const message of messages) {
       const decoded = await this.deps.transport.decodeRecord(topic, message.value, control);
+      const headers = headersAsStrings(message.headers);
       if ('event' in decoded) {
-        records.push({ event: decoded.event, delivery: { topic, partition, offset: message.offset, headers: headersAsStrings(message.headers) } });
+        records.push({ event: decoded.event, delivery: { topic, partition, offset: message.offset, headers } });
       } else {
         // The live consumer dead-lettered these bytes too: they never had an effect to rebuild.
-        this.skip({ topic, partition, offset: message.offset, reason: `${decoded.refused.reason}: ${decoded.refused.message}` });
+        this.skip({ topic, partition, offset: message.offset, eventId: headers['event-id'], reason: `${decoded.refused.reason}: ${decoded.refused.message}` });
       }
     }
     return records;
@@ -334,8 +337,8 @@ export class Replay extends EventEmitter<ReplayEvents> {
     const target = { schema: this.shadowName, rebuild: this.source.rebuild, windowStart: this.from };
     const applying = this.deps.transport.apply(records, target, control).then((failures) => {
       for (const { record, failure } of failures) {
-        const { topic, partition, offset } = record.delivery;
-        this.skip({ topic, partition, offset, reason: `${failure.reason}: ${failure.message}` });
+        const { topic, partition, offset, headers } = record.delivery;
+        this.skip({ topic, partition, offset, eventId: headers['event-id'], reason: `${failure.reason}: ${failure.message}` });
       }
     });
     this.inFlight.add(applying);
