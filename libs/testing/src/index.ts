@@ -9,3 +9,4 @@ export * from './projection-checksum';
 export * from './hostile-records';
 export * from './scratch-postgres';
 export * from './json-log';
+export * from './zipkin-traces';
