@@ -4,7 +4,8 @@ export interface ServiceDeclaration {
   httpPort: number;
   /**
    * Publishes events through a transactional outbox: the events whose schemas are under
-   * `schemas/<service>/` (the choreography, libs/events, refuses a declaration that says otherwise).
+   * `schemas/<service>/`. `describeChoreography` (libs/events), which the contract, the console
+   * and their specs build, refuses a declaration the schemas contradict.
    */
   produces: boolean;
   /**
