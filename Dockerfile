@@ -17,3 +17,5 @@ COPY patches ./patches
 RUN npm ci --omit=dev
 COPY --from=build /ensemble/dist ./dist
 COPY schemas ./schemas
+# The console states each topic's settings in the contract it serves (GET /asyncapi.json).
+COPY infra/topics.yaml ./infra/topics.yaml

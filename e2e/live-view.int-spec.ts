@@ -1,6 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
-import { CONSUMING_SERVICES, loadPlatformConfig, PROCESS_NAMES } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig, PROCESS_NAMES, SERVICE_NAMES } from '@ensemble/config';
+import { ASYNCAPI_FILE } from '@ensemble/contract';
+import { describeChoreography, loadEventCatalogue } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka/create-kafka';
 import { Choreography, eventually, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 import { CHROMIUM_PATH } from '../infra/src/chromium';
@@ -8,6 +12,24 @@ import { CHROMIUM_PATH } from '../infra/src/chromium';
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
 const REACTIONS = ['invoice', 'crm', 'shipping', 'dashboards'];
 const kafka = createKafka(loadPlatformConfig(), 'live-view-spec');
+const catalogue = loadEventCatalogue();
+/** Every arrow the map should draw: each event's publisher to it, and it to each service that reacts to it. */
+const ARROWS = describeChoreography(catalogue).events.flatMap(({ eventType, publisher, reactors }) => [`${publisher}>${eventType}`, ...reactors.map((service) => `${eventType}>${service}`)]);
+
+/**
+ * Run in the page: keeps the highest events per second each arrow of the map has shown, in
+ * `peakRates`, since rates last a sample or two and a probe from here could miss them.
+ */
+function recordPeakRates(): void {
+  const page = globalThis as any;
+  const peaks: Record<string, number> = (page.peakRates = {});
+  new page.MutationObserver((mutations: Array<{ target: { getAttribute(name: string): string } }>) => {
+    for (const { target } of mutations) {
+      const arrow = target.getAttribute('data-edge');
+      peaks[arrow] = Math.max(peaks[arrow] ?? 0, Number(target.getAttribute('data-rate')));
+    }
+  }).observe(page.document.getElementById('choreography'), { subtree: true, attributes: true, attributeFilter: ['data-rate'] });
+}
 
 /** A time as a datetime-local input takes it: local time, to the second (chromium runs in this process's time zone). */
 function localDateTime(time: Date): string {
@@ -31,6 +53,8 @@ describe("the console's live view at GET / shows every consumer react, in headle
   const reaction = (paymentId: string, service: string) => row(paymentId).locator(`td[data-reaction="${service}"]`);
   const group = (service: string) => page.locator(`.group[data-group="${service}"]`);
   const lagShown = async (service: string) => Number(await group(service).getAttribute('data-lag'));
+  const mapService = (service: string) => page.locator(`#choreography .map-service[data-service="${service}"]`);
+  const arrow = (id: string) => page.locator(`#choreography .map-edge[data-edge="${id}"]`);
 
   /** Fills the form with a customer of this spec's own and posts it; returns the payment's id as the page reports it. */
   async function postThroughTheForm(customerId: string): Promise<string> {
@@ -58,6 +82,7 @@ describe("the console's live view at GET / shows every consumer react, in headle
     await page.goto(choreography.url('console'));
     await page.locator('#feed[data-state="live"]').waitFor({ timeout: 30_000 });
     await group('shipping').waitFor();
+    await mapService('shipping').waitFor();
   }, 240_000);
 
   afterAll(async () => {
@@ -93,9 +118,42 @@ describe("the console's live view at GET / shows every consumer react, in headle
     expect(pageErrors).toEqual([]);
   });
 
+  it('draws the choreography as a map, every service and event type with its arrows, whose figures move as payments flow', async () => {
+    for (const service of SERVICE_NAMES) await mapService(service).and(page.locator('[data-state="running"]')).waitFor({ timeout: 15_000 });
+    for (const event of catalogue.events) expect(await page.locator(`#choreography .map-event[data-event="${event.eventType}"]`).getAttribute('data-topic')).toBe(event.topic);
+    expect(await page.locator('#choreography .map-service').count()).toBe(SERVICE_NAMES.length);
+    expect(await page.locator('#choreography .map-event').count()).toBe(catalogue.events.length);
+    expect((await page.locator('#choreography .map-edge').evaluateAll((arrows) => arrows.map((element) => element.getAttribute('data-edge')))).sort()).toEqual([...ARROWS].sort());
+    await page.evaluate(recordPeakRates);
+
+    await page.fill('input[name="customerId"]', `live-${run}-map`);
+    await page.fill('input[name="times"]', '5');
+    await page.click('#post-payment');
+    await page.locator('#payment-message.ok', { hasText: 'posted 5 of 5' }).waitFor({ timeout: 30_000 });
+
+    const peaks = await eventually(
+      async () => {
+        const shown: Record<string, number> = await page.evaluate(() => (globalThis as any).peakRates);
+        return ARROWS.every((id) => shown[id] > 0) ? shown : undefined;
+      },
+      'every arrow of the map to show events per second',
+      30_000,
+    );
+    expect(Object.keys(peaks).sort()).toEqual([...ARROWS].sort());
+    expect(await arrow('PaymentCompleted>crm').textContent()).toMatch(/^\d+\/s · lag \d+$/);
+    for (const service of CONSUMING_SERVICES) {
+      await mapService(service).and(page.locator('[data-lag="0"]')).waitFor({ timeout: 30_000 });
+      expect(await mapService(service).getAttribute('data-dead-letters')).toMatch(/^\d+$/);
+    }
+    expect(await mapService('payments').getAttribute('data-outbox')).toMatch(/^\d+$/);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
   it("shows shipping's lag grow and the row wait while shipping is stopped, then shipping catch up and the row complete", async () => {
     await choreography.stopOne('shipping');
     await group('shipping').and(page.locator('[data-members="0"]')).waitFor({ timeout: 15_000 });
+    await mapService('shipping').and(page.locator('[data-state="stopped"]')).waitFor({ timeout: 15_000 });
+    expect(await page.locator('#choreography .map-service[data-state="stopped"]').count()).toBe(1);
     const lagBefore = await lagShown('shipping');
 
     const paymentId = await postThroughTheForm(`live-${run}-stopped`);
@@ -108,6 +166,8 @@ describe("the console's live view at GET / shows every consumer react, in headle
     expect(await row(paymentId).getAttribute('data-complete')).toBe('false');
     expect(await followOns(paymentId).locator('[data-event-type="ShipmentScheduled"]').count()).toBe(0);
     expect(await lagShown('shipping')).toBeGreaterThan(lagBefore);
+    expect(Number(await arrow('PaymentCompleted>shipping').getAttribute('data-lag'))).toBeGreaterThan(0);
+    expect(await mapService('shipping').getAttribute('data-state')).toBe('stopped');
 
     await choreography.startOne('shipping');
 
@@ -115,7 +175,17 @@ describe("the console's live view at GET / shows every consumer react, in headle
     await followOns(paymentId).locator('[data-event-type="ShipmentScheduled"]').waitFor();
     expect(await row(paymentId).getAttribute('data-complete')).toBe('true');
     await group('shipping').and(page.locator('[data-lag="0"]:not([data-members="0"])')).waitFor({ timeout: 15_000 });
+    await mapService('shipping').and(page.locator('[data-state="running"][data-lag="0"]')).waitFor({ timeout: 15_000 });
+    await arrow('PaymentCompleted>shipping').and(page.locator('[data-lag="0"]')).waitFor({ timeout: 15_000 });
   }, 120_000);
+
+  it('serves at GET /asyncapi.json the AsyncAPI document npm run asyncapi writes', async () => {
+    const response = await fetch(`${choreography.url('console')}/asyncapi.json`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual(JSON.parse(readFileSync(join(__dirname, '..', ASYNCAPI_FILE), 'utf8')));
+  });
 
   it('starts a replay only with the admin token the user gives, and shows its progress until it is done', async () => {
     // A window replay of the dashboards from this spec's start: quick, whatever earlier runs left on the topics.

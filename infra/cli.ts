@@ -4,6 +4,7 @@
  * `topics` only applies infra/topics.yaml to the configured cluster (docker-compose.yml uses it).
  */
 import { ConfigurationError, parseCommandLine } from '@ensemble/config';
+import { TopicDeclarationsError } from '@ensemble/contract';
 import { InfraError } from './src/infra-error';
 import { loadInfraConfig } from './src/infra-config';
 import { applyDeclaredTopics, LocalStack } from './src/stack';
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof InfraError || error instanceof ConfigurationError) {
+  if (error instanceof InfraError || error instanceof ConfigurationError || error instanceof TopicDeclarationsError) {
     console.error(`infra: ${error.message}`);
   } else {
     console.error(error);

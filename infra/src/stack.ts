@@ -1,17 +1,15 @@
-import { join } from 'node:path';
 import { PlatformConfig } from '@ensemble/config';
+import { loadTopicDeclarations, TOPICS_FILE } from '@ensemble/contract';
 import { createKafka } from '@ensemble/kafka/create-kafka';
 import { runningPid } from './detached-process';
 import { InfraError } from './infra-error';
-import { InfraConfig, REPOSITORY_ROOT } from './infra-config';
+import { InfraConfig } from './infra-config';
 import { kafkaBroker } from './kafka-broker';
 import { ensureRunning, EnsureOutcome, LocalServer, Progress, stopServer } from './local-server';
 import { LocalPostgres } from './postgres';
 import { ensureDefaultCompatibility, schemaRegistry } from './schema-registry';
-import { applyTopics, loadTopicDeclarations, TopicChange } from './topics';
+import { applyTopics, TopicChange } from './topics';
 import { zipkin } from './zipkin';
-
-export const TOPICS_FILE = join(REPOSITORY_ROOT, 'infra', 'topics.yaml');
 
 export interface UpReport {
   postgres: EnsureOutcome;
@@ -89,7 +87,7 @@ export class LocalStack {
 
 /** Applies infra/topics.yaml to the cluster and reports each change. */
 export async function applyDeclaredTopics(config: PlatformConfig, progress: Progress): Promise<TopicChange[]> {
-  const declared = loadTopicDeclarations(TOPICS_FILE);
+  const declared = loadTopicDeclarations();
   const admin = createKafka(config, 'ensemble-infra').admin();
   await admin.connect();
   try {

@@ -1,12 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CONSUMING_SERVICES } from '@ensemble/config';
+import { loadTopicDeclarations, TopicDeclaration } from '@ensemble/contract';
 import { failureTopics } from '@ensemble/event-consumer';
 import { loadEventCatalogue } from '@ensemble/events';
 import { InfraError } from './infra-error';
-import { TOPICS_FILE } from './stack';
-import { ExistingTopic, loadTopicDeclarations, planTopicChanges, TopicDeclaration } from './topics';
+import { ExistingTopic, planTopicChanges } from './topics';
 
 const declared: TopicDeclaration = {
   name: 'payments.payment-completed',
@@ -22,12 +19,6 @@ const inLine: ExistingTopic = {
   replicationFactor: 1,
   config: { 'retention.ms': '-1', 'cleanup.policy': 'delete', 'min.insync.replicas': '1', 'segment.bytes': '1073741824' },
 };
-
-function declarationsFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'topics-')), 'topics.yaml');
-  writeFileSync(file, text);
-  return file;
-}
 
 describe('planTopicChanges', () => {
   it('creates a topic that does not exist', () => {
@@ -59,34 +50,12 @@ describe('planTopicChanges', () => {
   });
 });
 
-describe('loadTopicDeclarations', () => {
-  it('names the topic entry and field that is wrong', () => {
-    const file = declarationsFile(
-      'topics:\n  - name: payments.payment-completed\n    partitions: 0\n    replicationFactor: 1\n    retentionMs: -1\n    cleanupPolicy: delete\n    minInsyncReplicas: 1\n',
-    );
-    expect(() => loadTopicDeclarations(file)).toThrow(/topics\.0\.partitions: Too small/);
-  });
-
-  it('rejects names that do not follow <service>.<event-in-kebab-case>', () => {
-    const file = declarationsFile(
-      'topics:\n  - name: PaymentCompleted\n    partitions: 1\n    replicationFactor: 1\n    retentionMs: -1\n    cleanupPolicy: delete\n    minInsyncReplicas: 1\n',
-    );
-    expect(() => loadTopicDeclarations(file)).toThrow(/topics\.0\.name: expected <service>\.<event-in-kebab-case>/);
-  });
-
-  it('rejects a topic declared twice', () => {
-    const entry =
-      '  - name: payments.payment-completed\n    partitions: 1\n    replicationFactor: 1\n    retentionMs: -1\n    cleanupPolicy: delete\n    minInsyncReplicas: 1\n';
-    expect(() => loadTopicDeclarations(declarationsFile(`topics:\n${entry}${entry}`))).toThrow(/more than once/);
-  });
-});
-
 /** Kafka's default max.message.bytes, which the event topics keep. */
 const EVENT_TOPIC_LIMIT = 1_048_588;
 
 describe('infra/topics.yaml', () => {
   it('declares exactly the topics the services are declared to need: every event topic, and each consuming service\'s failure topics', () => {
-    const declared = loadTopicDeclarations(TOPICS_FILE).map((topic) => topic.name);
+    const declared = loadTopicDeclarations().map((topic) => topic.name);
     const needed = [
       ...new Set(loadEventCatalogue().events.map((event) => event.topic)),
       ...CONSUMING_SERVICES.flatMap((service) => {
@@ -99,7 +68,7 @@ describe('infra/topics.yaml', () => {
   });
 
   it('declares every consuming service\'s failure topics, with room beyond an event topic\'s limit for the failure headers', () => {
-    const declared = new Map(loadTopicDeclarations(TOPICS_FILE).map((topic) => [topic.name, topic]));
+    const declared = new Map(loadTopicDeclarations().map((topic) => [topic.name, topic]));
     for (const service of CONSUMING_SERVICES) {
       const { retries, deadLetter } = failureTopics(service);
       for (const name of [...retries, deadLetter]) {

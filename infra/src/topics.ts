@@ -1,47 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Admin, ConfigResourceTypes } from 'kafkajs';
-import { parse } from 'yaml';
-import { z } from 'zod';
+import { managedConfig, TopicDeclaration } from '@ensemble/contract';
 import { InfraError } from './infra-error';
-
-const topicDeclaration = z.object({
-  name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9-]+)*$/, 'expected <service>.<event-in-kebab-case>'),
-  partitions: z.number().int().min(1),
-  replicationFactor: z.number().int().min(1),
-  /** -1 keeps records forever. */
-  retentionMs: z.number().int().min(-1),
-  cleanupPolicy: z.enum(['delete', 'compact', 'compact,delete']),
-  minInsyncReplicas: z.number().int().min(1),
-  /** Kafka's `max.message.bytes` for the topic; the broker's default when absent. */
-  maxMessageBytes: z.number().int().min(1_024).optional(),
-});
-
-export type TopicDeclaration = z.infer<typeof topicDeclaration>;
-
-const declarationFile = z.object({ topics: z.array(topicDeclaration).min(1) });
-
-/** Reads and checks the topic declarations; a bad entry names the topic and the field. */
-export function loadTopicDeclarations(file: string): TopicDeclaration[] {
-  const parsed = declarationFile.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new InfraError('topics', `${file} is invalid:\n${problems.join('\n')}`);
-  }
-  const names = parsed.data.topics.map((topic) => topic.name);
-  const repeated = names.filter((name, index) => names.indexOf(name) !== index);
-  if (repeated.length > 0) throw new InfraError('topics', `${file} declares ${repeated.join(', ')} more than once`);
-  return parsed.data.topics;
-}
-
-/** The topic settings that infra:up manages, as Kafka names them. */
-export function managedConfig(topic: TopicDeclaration): Record<string, string> {
-  return {
-    'retention.ms': String(topic.retentionMs),
-    'cleanup.policy': topic.cleanupPolicy,
-    'min.insync.replicas': String(topic.minInsyncReplicas),
-    ...(topic.maxMessageBytes === undefined ? {} : { 'max.message.bytes': String(topic.maxMessageBytes) }),
-  };
-}
 
 export interface ExistingTopic {
   partitions: number;

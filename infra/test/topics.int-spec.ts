@@ -1,7 +1,7 @@
 import { Admin } from 'kafkajs';
 import { loadEventCatalogue } from '@ensemble/events';
-import { applyTopics, describeTopics, loadTopicDeclarations, managedConfig, TopicDeclaration } from '../src/topics';
-import { TOPICS_FILE } from '../src/stack';
+import { loadTopicDeclarations, managedConfig, TopicDeclaration } from '@ensemble/contract';
+import { applyTopics, describeTopics } from '../src/topics';
 import { createScratchTopic, kafka } from './kafka-clients';
 
 describe('topics declared in infra/topics.yaml', () => {
@@ -15,7 +15,7 @@ describe('topics declared in infra/topics.yaml', () => {
   afterAll(() => admin.disconnect());
 
   it('exist on the broker with the declared partitions, replication and settings', async () => {
-    const declared = loadTopicDeclarations(TOPICS_FILE);
+    const declared = loadTopicDeclarations();
     const existing = await describeTopics(admin, declared);
 
     for (const topic of declared) {
@@ -30,7 +30,7 @@ describe('topics declared in infra/topics.yaml', () => {
   });
 
   it('keeps event records forever', () => {
-    const declared = new Map(loadTopicDeclarations(TOPICS_FILE).map((topic) => [topic.name, topic]));
+    const declared = new Map(loadTopicDeclarations().map((topic) => [topic.name, topic]));
     for (const event of loadEventCatalogue().events) expect(declared.get(event.topic)?.retentionMs).toBe(-1);
   });
 

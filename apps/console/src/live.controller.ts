@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Body, Controller, Delete, Get, Header, Headers, HttpCode, HttpStatus, MessageEvent, Param, Post, Res, Sse } from '@nestjs/common';
 import { Response } from 'express';
-import { merge, Observable } from 'rxjs';
+import { concat, merge, Observable, of } from 'rxjs';
 import { z } from 'zod';
 import { CONSUMING_SERVICES, ServiceName } from '@ensemble/config';
+import { Contract } from '@ensemble/contract';
 import { ZodValidationPipe } from '@ensemble/http';
 import { ChoreographyFeed } from './choreography-feed';
+import { ChoreographyMap, layOutChoreography } from './choreography-map';
 import { PaymentForwarding } from './payment-forwarding';
 import { PlatformStatus } from './platform-status';
 import { ServiceAnswer } from './service-api';
@@ -22,13 +24,17 @@ const replayingService = new ZodValidationPipe(z.enum(CONSUMING_SERVICES as [Ser
 @Controller()
 export class LiveController {
   private readonly page = readFileSync(join(__dirname, 'live-page.html'), 'utf8');
+  private readonly map: ChoreographyMap;
 
   constructor(
     private readonly feed: ChoreographyFeed,
     private readonly status: PlatformStatus,
     private readonly payments: PaymentForwarding,
     private readonly replays: ServiceReplays,
-  ) {}
+    contract: Contract,
+  ) {
+    this.map = layOutChoreography(contract.choreography);
+  }
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
@@ -37,10 +43,13 @@ export class LiveController {
     return this.page;
   }
 
-  /** Events `feed`, `payments` (rows that changed), `platform-history` (on connecting) and `platform` (every second). */
+  /**
+   * Events `choreography` (the map to draw, first), `feed`, `payments` (rows that changed),
+   * `platform-history` (on connecting) and `platform` (every second).
+   */
   @Sse('live/stream')
   stream(): Observable<MessageEvent> {
-    return merge(this.feed.updates(), this.status.updates());
+    return concat(of({ type: 'choreography', data: this.map }), merge(this.feed.updates(), this.status.updates()));
   }
 
   @Post('live/payments')

@@ -3,9 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, MessageEvent, OnModuleDestroy } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { concat, defer, Observable, of, Subject } from 'rxjs';
-import { CONSUMING_SERVICES, ProcessName, PRODUCING_SERVICES, SERVICE_URLS, ServiceName } from '@ensemble/config';
+import { ProcessName, SERVICE_URLS, ServiceName } from '@ensemble/config';
+import { Contract } from '@ensemble/contract';
 import { failureTopics } from '@ensemble/event-consumer';
-import { EventCatalogue } from '@ensemble/events';
+import { Choreography } from '@ensemble/events';
 import { consumerGroupLag, KAFKA_CLIENT } from '@ensemble/kafka';
 
 const SAMPLE_INTERVAL_MS = 1_000;
@@ -22,14 +23,16 @@ export interface ConsumerGroupStatus {
   partitions: Array<{ topic: string; partition: number; lag: number }>;
   /** Records committed per second since the previous sample, over every topic of the group. */
   eventsPerSecond: number;
+  /** The same per topic: each event topic the service reacts to, and each retry topic it has committed on. */
+  topics: Array<{ topic: string; lag: number; eventsPerSecond: number }>;
   /** Records on `<service>.dead-letter`. */
   deadLetters: number;
 }
 
 export interface PlatformSample {
   at: number;
-  /** PaymentCompleted records appended per second since the previous sample. */
-  paymentsPerSecond: number;
+  /** Records appended per second since the previous sample, on each event topic. */
+  published: Array<{ topic: string; eventsPerSecond: number }>;
   groups: ConsumerGroupStatus[];
   /** Rows not yet published, and of those the parked ones (which cannot be published); null when the service does not answer. */
   outboxBacklog: Array<{ service: ServiceName; events: number | null; parked: number | null }>;
@@ -46,17 +49,20 @@ export interface PlatformStatusEvents {
 /** What a sample counts, for the rates of the next one. */
 interface Counts {
   at: number;
-  committed: Map<ServiceName, number>;
-  payments: number;
+  /** Records committed, by group and topic (`<group> <topic>`). */
+  committed: Map<string, number>;
+  /** Records appended, by event topic. */
+  published: Map<string, number>;
 }
 
 /**
- * The platform's vital signs, sampled every second while someone watches: each consumer group's lag
- * per partition, throughput and dead letters, and each producing service's outbox backlog.
+ * The platform's vital signs, sampled every second while someone watches: the records appended to
+ * each event topic, each consumer group's lag per partition, throughput per topic and dead letters,
+ * and each producing service's outbox backlog.
  */
 @Injectable()
 export class PlatformStatus extends EventEmitter<PlatformStatusEvents> implements OnModuleDestroy {
-  private readonly paymentsTopic: string;
+  private readonly choreography: Choreography;
   private readonly messages = new Subject<MessageEvent>();
   private readonly stopped = new AbortController();
   private readonly history: PlatformSample[] = [];
@@ -66,11 +72,11 @@ export class PlatformStatus extends EventEmitter<PlatformStatusEvents> implement
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
-    catalogue: EventCatalogue,
+    contract: Contract,
     @Inject(SERVICE_URLS) private readonly serviceUrls: Record<ProcessName, string>,
   ) {
     super();
-    this.paymentsTopic = catalogue.get('PaymentCompleted').topic;
+    this.choreography = contract.choreography;
   }
 
   /** The samples of the last two minutes, then each new one; starts sampling on first use. */
@@ -98,7 +104,7 @@ export class PlatformStatus extends EventEmitter<PlatformStatusEvents> implement
         this.emit('sampleFailed', { error: error as Error });
         await this.admin?.disconnect().catch(() => undefined);
         this.admin = this.previous = undefined;
-        return { at: Date.now(), paymentsPerSecond: 0, groups: [], outboxBacklog: [], error: `Kafka: ${(error as Error).message}` };
+        return { at: Date.now(), published: [], groups: [], outboxBacklog: [], error: `Kafka: ${(error as Error).message}` };
       });
       if (!sample) return;
       this.history.push(sample);
@@ -115,32 +121,47 @@ export class PlatformStatus extends EventEmitter<PlatformStatusEvents> implement
       if (!endsByTopic.has(topic)) endsByTopic.set(topic, admin.fetchTopicOffsets(topic));
       return endsByTopic.get(topic)!;
     };
+    const reacting = this.choreography.services.filter((role) => role.group !== null);
+    const publishing = this.choreography.services.filter((role) => role.publishes.length > 0);
+    const topicOf = new Map(this.choreography.events.map(({ eventType, topic }) => [eventType, topic]));
     const [{ groups: described }, outboxBacklog] = await Promise.all([
-      admin.describeGroups(CONSUMING_SERVICES),
-      Promise.all(PRODUCING_SERVICES.map(async (service) => ({ service, ...(await scrapeOutboxBacklog(this.serviceUrls[service])) }))),
+      admin.describeGroups(reacting.map((role) => role.group!)),
+      Promise.all(publishing.map(async ({ service }) => ({ service, ...(await scrapeOutboxBacklog(this.serviceUrls[service])) }))),
     ]);
-    const counts: Counts = { at: Date.now(), committed: new Map(), payments: sum(await ends(this.paymentsTopic), ({ high }) => Number(high)) };
+    const counts: Counts = { at: Date.now(), committed: new Map(), published: new Map() };
     const perSecond = (now: number, before: number | undefined) =>
       this.previous && before !== undefined ? Math.max(0, Math.round(((now - before) * 1_000) / (counts.at - this.previous.at))) : 0;
+    const published = await Promise.all(
+      this.choreography.events.map(async ({ topic }) => {
+        counts.published.set(topic, sum(await ends(topic), ({ high }) => Number(high)));
+        return { topic, eventsPerSecond: perSecond(counts.published.get(topic)!, this.previous?.published.get(topic)) };
+      }),
+    );
     const groups = await Promise.all(
-      CONSUMING_SERVICES.map(async (service): Promise<ConsumerGroupStatus> => {
-        const partitions = await consumerGroupLag(admin, service, { topicEnds: ends });
-        const group = described.find((candidate) => candidate.groupId === service);
-        counts.committed.set(service, sum(partitions, ({ committed }) => committed));
+      reacting.map(async ({ service, group, reactsTo }): Promise<ConsumerGroupStatus> => {
+        // The topics it reacts to count before it has committed on them: a new group's lag is all their records.
+        const partitions = await consumerGroupLag(admin, group!, { alsoTopics: reactsTo.map((eventType) => topicOf.get(eventType)!), topicEnds: ends });
+        const topics = [...new Set(partitions.map(({ topic }) => topic))].map((topic) => {
+          const ofTopic = partitions.filter((partition) => partition.topic === topic);
+          const key = `${group} ${topic}`;
+          counts.committed.set(key, sum(ofTopic, ({ committed }) => committed));
+          return { topic, lag: sum(ofTopic, ({ lag }) => lag), eventsPerSecond: perSecond(counts.committed.get(key)!, this.previous?.committed.get(key)) };
+        });
+        const status = described.find((candidate) => candidate.groupId === group);
         return {
           service,
-          state: group?.state ?? 'Unknown',
-          members: group?.members.length ?? 0,
+          state: status?.state ?? 'Unknown',
+          members: status?.members.length ?? 0,
           lag: sum(partitions, ({ lag }) => lag),
           partitions: partitions.map(({ topic, partition, lag }) => ({ topic, partition, lag })),
-          eventsPerSecond: perSecond(counts.committed.get(service)!, this.previous?.committed.get(service)),
+          eventsPerSecond: sum(topics, ({ eventsPerSecond }) => eventsPerSecond),
+          topics,
           deadLetters: sum(await ends(failureTopics(service).deadLetter), ({ high, low }) => Number(high) - Number(low)),
         };
       }),
     );
-    const paymentsPerSecond = perSecond(counts.payments, this.previous?.payments);
     this.previous = counts;
-    return { at: counts.at, paymentsPerSecond, groups, outboxBacklog };
+    return { at: counts.at, published, groups, outboxBacklog };
   }
 
   private async connectedAdmin(): Promise<Admin> {

@@ -1,32 +1,51 @@
-/** What a service is to the rest of the platform: where it answers HTTP, and whether it publishes or consumes events. */
+/** What a service is to the rest of the platform: where it answers HTTP, and which events it publishes and reacts to. */
 export interface ServiceDeclaration {
   /** Where the service serves HTTP unless HTTP_PORT says otherwise. */
   httpPort: number;
-  /** Publishes events through a transactional outbox. */
+  /**
+   * Publishes events through a transactional outbox: the events whose schemas are under
+   * `schemas/<service>/`. `describeChoreography` (libs/events), which the contract, the console
+   * and their specs build, refuses a declaration the schemas contradict.
+   */
   produces: boolean;
-  /** Reacts to events, in a consumer group named after it, with its own retry and dead-letter topics. */
-  consumes: boolean;
+  /**
+   * The event types it reacts to, each through an `@EventPattern` handler, in a consumer group named
+   * after it, with its own retry and dead-letter topics; none for a service that consumes nothing.
+   * Its consumer refuses to start when its handlers differ from this list.
+   */
+  reactsTo: readonly string[];
 }
 
 /**
  * The services of the choreography, each declared once. Each owns one PostgreSQL database, named
  * after it, and knows the others only through events; its module reads its own row, and the
- * service lists, the failure topics and the infrastructure derive from this table.
+ * service lists, the failure topics, the infrastructure and the contract (`npm run asyncapi`)
+ * derive from this table.
  */
 export const SERVICES = {
-  payments: { httpPort: 3000, produces: true, consumes: false },
-  invoice: { httpPort: 3001, produces: true, consumes: true },
-  crm: { httpPort: 3002, produces: false, consumes: true },
-  shipping: { httpPort: 3003, produces: true, consumes: true },
-  dashboards: { httpPort: 3004, produces: false, consumes: true },
+  payments: { httpPort: 3000, produces: true, reactsTo: [] },
+  invoice: { httpPort: 3001, produces: true, reactsTo: ['PaymentCompleted'] },
+  crm: { httpPort: 3002, produces: false, reactsTo: ['PaymentCompleted'] },
+  shipping: { httpPort: 3003, produces: true, reactsTo: ['PaymentCompleted'] },
+  dashboards: { httpPort: 3004, produces: false, reactsTo: ['PaymentCompleted', 'InvoiceIssued', 'ShipmentScheduled'] },
 } as const satisfies Record<string, ServiceDeclaration>;
 
 export type ServiceName = keyof typeof SERVICES;
 
 export const SERVICE_NAMES = Object.keys(SERVICES) as readonly ServiceName[];
 
+/** Whether a service reacts to events, and so runs a consumer. */
+export function consumes(service: ServiceName): boolean {
+  return SERVICES[service].reactsTo.length > 0;
+}
+
 /** The services that react to events. */
-export const CONSUMING_SERVICES: ServiceName[] = SERVICE_NAMES.filter((service) => SERVICES[service].consumes);
+export const CONSUMING_SERVICES: ServiceName[] = SERVICE_NAMES.filter(consumes);
+
+/** A consuming service's consumer group: its name (`CONSUMER_GROUP` names another only for an instance a spec runs beside the service's own). */
+export function consumerGroup(service: ServiceName): string {
+  return service;
+}
 
 /** The services that publish events through a transactional outbox. */
 export const PRODUCING_SERVICES: ServiceName[] = SERVICE_NAMES.filter((service) => SERVICES[service].produces);

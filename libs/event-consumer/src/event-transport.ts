@@ -3,11 +3,12 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { ConsumerSettings, RETRY_ROUNDS, ServiceName } from '@ensemble/config';
+import { consumerGroup, ConsumerSettings, RETRY_ROUNDS, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { EnsembleEvent, EventCatalogue } from '@ensemble/events';
 import { createOrderedProducer, headersAsStrings, isRefusedForGood } from '@ensemble/kafka';
 import { endedBy, pause as waitFor, retry, transient } from '@ensemble/retry';
+import { checkHandlersAgainstDeclaration } from './declared-reactions';
 import { ApplyControl, ApplyTarget, DeliveredRecord, EventApplier, EventApplierEvents, keepMembership, RecordFailure, throwIfMembershipLost } from './event-applier';
 import { Delivery, EventContext } from './event-context';
 import { classifyFailure, Failure } from './failure';
@@ -62,7 +63,8 @@ const CLOCK_SKEW_MS = 60_000;
  * once, as a NestJS custom transport: Kafka in, the {@link EventApplier} core in the middle, the
  * failure topics out.
  *
- * - The consumer group is the service's name; patterns are event types, mapped to their topics.
+ * - The consumer group is the service's name; patterns are event types, mapped to their topics,
+ *   and must be the events `SERVICES` declares the service reacts to.
  * - Records of a partition are applied in order, a chunk per transaction, and the offsets are
  *   committed only after it commits.
  * - A record that failed goes to the retry topic of its next round, `<service>.retry-<n>`, and
@@ -99,8 +101,14 @@ export class EventTransport extends Server<EventTransportListeners> implements C
   /**
    * Returns at once and joins the group in the background, again and again until Kafka answers: a
    * broker that is down or a slow group join holds back neither the HTTP API nor the outbox relay.
+   * Refuses to start when the handlers differ from what `SERVICES` declares the service reacts to.
    */
   async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      checkHandlersAgainstDeclaration(this.options.service, [...this.messageHandlers.keys()], this.options.catalogue);
+    } catch (error) {
+      return callback(error);
+    }
     callback();
     void this.consumeUntilClosed();
   }
@@ -162,7 +170,7 @@ export class EventTransport extends Server<EventTransportListeners> implements C
   }
 
   private get groupId(): string {
-    return this.options.settings.group ?? this.options.service;
+    return this.options.settings.group ?? consumerGroup(this.options.service);
   }
 
   private get retryTopics(): string[] {

@@ -12,6 +12,7 @@ export * from './failure';
 export * from './rebuild-from';
 export * from './start-consuming-service';
 export * from './dead-letters';
+export * from './declared-reactions';
 
 /** What a consuming service's database needs: the inbox, and the key it signs its retries with. */
 export const CONSUMER_MIGRATIONS = [...INBOX_MIGRATIONS, CreateRetrySigningKey1764200001000];

@@ -1,3 +1,4 @@
+export * from './choreography';
 export * from './event-catalogue';
 export * from './event-origin';
 export * from './generated/event-types';

@@ -33,6 +33,17 @@ export class EventTooLargeError extends EnsembleError {
   }
 }
 
+/**
+ * An event appended by a service other than the one that owns its schema: each event type has one
+ * publisher, `schemas/<owner>/`, which the contract and the live view's map name. A programming
+ * error, refused before anything is written.
+ */
+export class EventNotOwnedError extends EnsembleError {
+  constructor(eventType: string, owner: ServiceName, producer: ServiceName) {
+    super(`${producer} cannot publish ${eventType}: its schema is under schemas/${owner}/, so only ${owner} publishes it`, { retriable: false });
+  }
+}
+
 /** Outbox rows as one JSON array, the single parameter of {@link insertIntoOutbox}. */
 export interface PreparedEvents<T extends EventType> {
   events: Array<EventTypes[T]>;
@@ -73,12 +84,14 @@ export class OutboxWriter {
 
   /**
    * The events, envelopes and headers included, and their outbox rows, for a caller that writes them
-   * in a statement of its own with {@link insertIntoOutbox}. Throws EventNotEncodableError for an
-   * event its schema cannot hold and EventTooLargeError for one Kafka would refuse; a registry that
-   * does not answer fails it too, before anything is written.
+   * in a statement of its own with {@link insertIntoOutbox}. Throws EventNotOwnedError for an event
+   * another service owns, EventNotEncodableError for an event its schema cannot hold and
+   * EventTooLargeError for one Kafka would refuse; a registry that does not answer fails it too,
+   * before anything is written.
    */
   async prepare<T extends EventType>(eventType: T, entries: Array<EventEntry<T>>): Promise<PreparedEvents<T>> {
-    const { topic } = this.catalogue.get(eventType);
+    const { topic, owner } = this.catalogue.get(eventType);
+    if (owner !== this.producer) throw new EventNotOwnedError(eventType, owner, this.producer);
     const events: Array<EventTypes[T]> = [];
     const rows: object[] = [];
     for (const { aggregate, facts, origin } of entries) {

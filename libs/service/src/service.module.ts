@@ -1,6 +1,6 @@
 import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
 import { MigrationInterface } from 'typeorm';
-import { ServiceName, SERVICES } from '@ensemble/config';
+import { consumes, ServiceName, SERVICES } from '@ensemble/config';
 import { ServiceDatabaseModule } from '@ensemble/database';
 import { CONSUMER_MIGRATIONS, EventConsumerModule } from '@ensemble/event-consumer';
 import { HealthModule } from '@ensemble/health';
@@ -32,18 +32,19 @@ export interface ServiceOptions {
 @Module({})
 export class ServiceModule {
   static forService({ service, entities, migrations, window, controllers = [], providers = [], imports = [] }: ServiceOptions): DynamicModule {
-    const { produces, consumes } = SERVICES[service];
+    const { produces } = SERVICES[service];
+    const consuming = consumes(service);
     return {
       module: ServiceModule,
       imports: [
         PlatformModule.forRoot({ clientId: service }),
         ServiceDatabaseModule.forRoot({
           service,
-          entities: [...entities, ...(consumes ? [ProcessedEvent] : []), ...(produces ? [OutboxEvent] : [])],
-          migrations: [...(produces ? OUTBOX_MIGRATIONS : []), ...(consumes ? CONSUMER_MIGRATIONS : []), ...migrations],
+          entities: [...entities, ...(consuming ? [ProcessedEvent] : []), ...(produces ? [OutboxEvent] : [])],
+          migrations: [...(produces ? OUTBOX_MIGRATIONS : []), ...(consuming ? CONSUMER_MIGRATIONS : []), ...migrations],
         }),
         ...(produces ? [OutboxModule.forRoot({ service })] : []),
-        ...(consumes ? [EventConsumerModule.forRoot({ service }), ReplayModule.forRoot({ service, projection: migrations, window })] : []),
+        ...(consuming ? [EventConsumerModule.forRoot({ service }), ReplayModule.forRoot({ service, projection: migrations, window })] : []),
         MetricsModule,
         HealthModule,
         ...imports,

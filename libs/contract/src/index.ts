@@ -1,0 +1,3 @@
+export * from './asyncapi-document';
+export * from './contract';
+export * from './topic-declarations';
