@@ -6,7 +6,7 @@ import { CONSUMING_SERVICES, loadPlatformConfig, PROCESS_NAMES, SERVICE_NAMES } 
 import { ASYNCAPI_FILE } from '@ensemble/contract';
 import { describeChoreography, loadEventCatalogue } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka/create-kafka';
-import { Choreography, eventually, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
+import { Choreography, eventually, expectPaymentPath, paymentTrace, TopicReader, waitUntilCaughtUp, zipkinTrace } from '@ensemble/testing';
 import { CHROMIUM_PATH } from '../infra/src/chromium';
 
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
@@ -116,6 +116,25 @@ describe("the console's live view at GET / shows every consumer react, in headle
     expect(await followOns(paymentId).innerText()).toMatch(/InvoiceIssued invoice\.invoice-issued\[\d+\]@\d+ \+\d+ ms/);
     expect(await followOns(paymentId).innerText()).toMatch(/ShipmentScheduled shipping\.shipment-scheduled\[\d+\]@\d+ \+\d+ ms/);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('links a payment to its trace in Zipkin: one trace from the page\'s POST through every service and both follow-on events', async () => {
+    const answered = page.waitForResponse((response) => response.url().endsWith('/live/payments'));
+    const paymentId = await postThroughTheForm(`live-${run}-traced`);
+    const traceresponse = (await answered).headers()['traceresponse'];
+    const link = row(paymentId).locator('a[data-part="trace"]');
+    await link.waitFor();
+    const traceId = /\/zipkin\/traces\/([0-9a-f]{32})$/.exec((await link.getAttribute('href'))!)?.[1];
+    expect(traceresponse).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+
+    const spans = await paymentTrace(traceId!);
+    const post = expectPaymentPath(spans);
+    // The console sends its spans on its own schedule: wait for the page's POST too.
+    const pagePost = await eventually(async () => (await zipkinTrace(traceId!)).find((span) => span.id === post.parentId), "the console's span of the page's POST");
+    expect(pagePost).toMatchObject({ name: 'post /live/payments', kind: 'SERVER', localEndpoint: { serviceName: 'console' } });
+    expect(pagePost!.parentId).toBeUndefined();
+    const zipkinPage = await fetch((await link.getAttribute('href'))!);
+    expect(zipkinPage.status).toBe(200);
   });
 
   it('draws the choreography as a map, every service and event type with its arrows, whose figures move as payments flow', async () => {
