@@ -1,7 +1,9 @@
 import { Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { Registry } from 'prom-client';
 import { ConfigurationError, DEFAULT_HTTP_PORTS, loadPlatformConfig, PlatformConfigModule, ProcessName } from '@ensemble/config';
+import { measureHttpRequests, MetricsModule } from '@ensemble/metrics';
 import { ApiErrorFilter } from './api-error.filter';
 import { translateBodyParserErrors } from './body-parser-errors';
 import { cutOffSlowRequests } from './cut-off-slow-requests';
@@ -12,7 +14,7 @@ export const BODY_LIMIT = '64kb';
 
 /**
  * Starts a service's HTTP API on HTTP_HOST:HTTP_PORT (default 127.0.0.1 and its port in DEFAULT_HTTP_PORTS) with the platform's conventions:
- * a body size limit, one JSON error body, and a graceful shutdown on SIGTERM. A configuration error
+ * GET /metrics and every request timed there, a body size limit, one JSON error body, and a graceful shutdown on SIGTERM. A configuration error
  * stops the process with a message naming every bad variable. `beforeListen` attaches what else the
  * service runs (its event consumers) before it takes requests.
  */
@@ -29,9 +31,11 @@ export async function startHttpService(
     const { host, port = DEFAULT_HTTP_PORTS[service], requestTimeoutMs } = config.http;
     // abortOnError: false hands start-up errors to the catch below instead of aborting with a dump.
     const app = await NestFactory.create<NestExpressApplication>(
-      { module, imports: [PlatformConfigModule.forRoot(config)] },
+      { module, imports: [PlatformConfigModule.forRoot(config), MetricsModule] },
       { bodyParser: false, abortOnError: false },
     );
+    // First, so that requests refused before they reach a route (too slow, too large, not JSON) are timed too.
+    app.use(measureHttpRequests(app.get(Registry)));
     app.use(cutOffSlowRequests(requestTimeoutMs));
     app.useBodyParser('json', { limit: BODY_LIMIT });
     app.use(translateBodyParserErrors);
