@@ -1,5 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Admin, Kafka } from 'kafkajs';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { consumerGroupLag, KAFKA_CLIENT } from '@ensemble/kafka';
+import { ConsumerPositions, OwnedPartitionLag } from './consumer-positions';
 import { Delivery } from './event-context';
 import { EventTransport } from './event-transport';
 
@@ -7,12 +10,28 @@ function describe({ topic, partition, offset }: Delivery): string {
   return `${topic}[${partition}]@${offset}`;
 }
 
-/** Turns what the service's {@link EventTransport} reports into logs and Prometheus metrics. */
-@Injectable()
-export class EventTransportInstrumentation {
-  private readonly logger = new Logger('event-consumer');
+/** The labels kafka_exporter gives a partition's lag, so that its dashboards and alerts read ours. */
+type LagLabels = 'consumergroup' | 'topic' | 'partition';
 
-  constructor(transport: EventTransport, registry: Registry) {
+/**
+ * Turns what the service's {@link EventTransport} reports into logs and Prometheus metrics. The lag
+ * of each partition this instance owns is measured when it is scraped, and only then: from where
+ * the consumer stands (see {@link ConsumerPositions}) to the partition's end, which Kafka is asked
+ * for at that moment.
+ */
+@Injectable()
+export class EventTransportInstrumentation implements OnApplicationShutdown {
+  private readonly logger = new Logger('event-consumer');
+  private readonly positions = new ConsumerPositions();
+  private admin?: Promise<Admin>;
+  /** The measurement under way: the scrape's two lag gauges share it. */
+  private measuring?: Promise<{ group: string; lags: OwnedPartitionLag[] } | undefined>;
+
+  constructor(
+    transport: EventTransport,
+    registry: Registry,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+  ) {
     const applied = new Counter({
       name: 'ensemble_consumer_records_applied_total',
       help: 'Records whose transaction committed (duplicates included, which have no second effect), by the topic they were published to',
@@ -42,12 +61,40 @@ export class EventTransportInstrumentation {
       buckets: [1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000],
       registers: [registry],
     });
+    const measureLag = () => (this.measuring ??= this.measureLag().finally(() => (this.measuring = undefined)));
+    const exportLag = async (gauge: Gauge<LagLabels>, value: (lag: OwnedPartitionLag) => number) => {
+      const measured = await measureLag();
+      // Partitions this instance no longer owns go with the others: another instance tells their lag now.
+      gauge.reset();
+      if (!measured) return;
+      for (const lag of measured.lags) gauge.set({ consumergroup: measured.group, topic: lag.topic, partition: lag.partition }, value(lag));
+    };
+    new Gauge<LagLabels>({
+      name: 'kafka_consumergroup_lag',
+      help: "Records between the next one this instance's consumer will apply and the end of each partition it owns (kafka_exporter's name and labels; measured from the position applied, not only from the committed offset)",
+      labelNames: ['consumergroup', 'topic', 'partition'],
+      registers: [registry],
+      collect() {
+        return exportLag(this, (lag) => lag.records);
+      },
+    });
+    new Gauge<LagLabels>({
+      name: 'kafka_consumergroup_lag_seconds',
+      help: 'Age of the oldest record not yet applied on each partition this instance owns, 0 when there is none: from its Kafka timestamp once fetched, before that from when it was first seen on the partition',
+      labelNames: ['consumergroup', 'topic', 'partition'],
+      registers: [registry],
+      collect() {
+        return exportLag(this, (lag) => lag.seconds);
+      },
+    });
     const startFailures = new Counter({
       name: 'ensemble_consumer_start_failures_total',
       help: 'Starts of the consumer that failed, and crashes kafkajs did not recover from; each is followed by a new start',
       registers: [registry],
     });
 
+    transport.on('assigned', ({ group, partitions }) => this.positions.assign(group, partitions));
+    transport.on('positioned', (position) => this.positions.moved(position, Date.now()));
     transport.on('committed', ({ target, records, durationMs }) => {
       // A replay applies through the same core into its shadow: only the live consumer's transactions are counted here.
       if (target.schema) return;
@@ -79,5 +126,37 @@ export class EventTransportInstrumentation {
     transport.on('databaseUnavailable', ({ error, retryInMs }) =>
       this.logger.warn(`the database does not answer; the same records are applied again once it does (next try in ${retryInMs} ms): ${error.message}`),
     );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const admin = await this.admin?.catch(() => undefined);
+    await admin?.disconnect();
+  }
+
+  /**
+   * The lag of the partitions the consumer owns, from the group's committed offsets and the
+   * partitions' ends as Kafka tells them now; undefined while it owns none, or when Kafka does not
+   * answer at once: the lag is then left out of the scrape rather than holding it up.
+   */
+  private async measureLag(): Promise<{ group: string; lags: OwnedPartitionLag[] } | undefined> {
+    const ownership = this.positions.ownership;
+    if (!ownership) return undefined;
+    try {
+      const partitions = await consumerGroupLag(await this.connectedAdmin(), ownership.group, { topics: ownership.topics });
+      return { group: ownership.group, lags: this.positions.lag(partitions, Date.now()) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      // No retries: a scrape waits for no broker; the next one asks again.
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      this.admin = admin.connect().then(() => admin);
+      // A connection that failed is not kept: the next scrape connects again.
+      this.admin.catch(() => (this.admin = undefined));
+    }
+    return this.admin;
   }
 }
