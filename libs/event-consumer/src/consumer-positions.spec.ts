@@ -37,6 +37,13 @@ describe('ConsumerPositions', () => {
     ]);
   });
 
+  it('counts to the end its last fetch saw when that is later than what Kafka told', () => {
+    positions.moved({ topic: PAYMENTS, partition: 0, next: '20', end: '30', nextWrittenAt: NOW - 1_000 }, NOW);
+    expect(positions.lag([kafkaSays(PAYMENTS, 0, 10, 25)], NOW)[0].records).toBe(10);
+    positions.moved({ topic: PAYMENTS, partition: 0, next: '30', end: '30' }, NOW);
+    expect(positions.lag([kafkaSays(PAYMENTS, 0, 10, 25)], NOW)[0]).toEqual({ topic: PAYMENTS, partition: 0, records: 0, seconds: 0 });
+  });
+
   it('tells the age of the oldest record not applied from its timestamp while the consumer holds it, and 0 once caught up', () => {
     positions.moved({ topic: PAYMENTS, partition: 0, next: '3', end: '9', nextWrittenAt: NOW - 30_000 }, NOW - 29_000);
     expect(positions.lag([kafkaSays(PAYMENTS, 0, 3, 9)], NOW)[0].seconds).toBe(30);

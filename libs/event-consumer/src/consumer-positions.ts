@@ -26,6 +26,8 @@ export interface OwnedPartitionLag extends TopicPartition {
 interface Standing extends TopicPartition {
   /** The next offset to apply, once this instance has fetched from the partition since it was assigned. */
   next?: number;
+  /** The partition's end as of the last fetch that brought records of it: newer than Kafka's answer on a busy partition. */
+  end?: number;
   /**
    * When the oldest record not yet applied was written, from its timestamp once the consumer holds
    * it; before that, when it was first seen to be there, so that the age is never overstated.
@@ -63,23 +65,26 @@ export class ConsumerPositions {
     const standing = this.owned.get(keyOf(position));
     if (!standing) return;
     const next = Number(position.next);
-    if (next >= Number(position.end)) standing.behindSince = undefined;
+    const end = Math.max(Number(position.end), standing.end ?? 0);
+    if (next >= end) standing.behindSince = undefined;
     else if (position.nextWrittenAt !== undefined) standing.behindSince = position.nextWrittenAt;
     else if (standing.next !== next || standing.behindSince === undefined) standing.behindSince = now;
     standing.next = next;
+    standing.end = end;
   }
 
   /**
    * The lag of every owned partition among `partitions` (each with the group's committed offset and
-   * the partition's end, as Kafka tells them now): from the position the consumer has applied, or
-   * from the committed offset where it has fetched nothing since it was assigned (an idle partition).
+   * the partition's end, as Kafka told them lately): from the position the consumer has applied, or
+   * from the committed offset where it has fetched nothing since it was assigned (an idle partition),
+   * to the later of that end and the one its last fetch saw.
    */
   lag(partitions: PartitionLag[], now: number): OwnedPartitionLag[] {
     const lags: OwnedPartitionLag[] = [];
     for (const { topic, partition, committed, end } of partitions) {
       const standing = this.owned.get(keyOf({ topic, partition }));
       if (!standing) continue;
-      const records = Math.max(0, end - (standing.next ?? committed));
+      const records = Math.max(0, Math.max(end, standing.end ?? 0) - (standing.next ?? committed));
       if (records === 0) standing.behindSince = undefined;
       else standing.behindSince ??= now;
       lags.push({ topic, partition, records, seconds: records === 0 ? 0 : Math.max(0, now - standing.behindSince!) / 1_000 });

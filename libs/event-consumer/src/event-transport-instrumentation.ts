@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { consumerGroupLag, KAFKA_CLIENT } from '@ensemble/kafka';
+import { consumerGroupLag, KAFKA_CLIENT, PartitionLag } from '@ensemble/kafka';
 import { ConsumerPositions, OwnedPartitionLag } from './consumer-positions';
 import { Delivery } from './event-context';
 import { EventTransport } from './event-transport';
@@ -14,18 +14,25 @@ function describe({ topic, partition, offset }: Delivery): string {
 type LagLabels = 'consumergroup' | 'topic' | 'partition';
 
 /**
+ * How long Kafka's answer on the owned partitions serves later scrapes (the console samples every
+ * second, Prometheus every 15 s); meanwhile the ends the consumer's own fetches see keep a busy
+ * partition's lag current.
+ */
+const KAFKA_ANSWER_REUSE_MS = 5_000;
+
+/**
  * Turns what the service's {@link EventTransport} reports into logs and Prometheus metrics. The lag
  * of each partition this instance owns is measured when it is scraped, and only then: from where
  * the consumer stands (see {@link ConsumerPositions}) to the partition's end, which Kafka is asked
- * for at that moment.
+ * for then, so that an idle service does no work for it between scrapes.
  */
 @Injectable()
 export class EventTransportInstrumentation implements OnApplicationShutdown {
   private readonly logger = new Logger('event-consumer');
   private readonly positions = new ConsumerPositions();
   private admin?: Promise<Admin>;
-  /** The measurement under way: the scrape's two lag gauges share it. */
-  private measuring?: Promise<{ group: string; lags: OwnedPartitionLag[] } | undefined>;
+  /** Kafka's last answer on the owned partitions, shared by the gauges of a scrape and by the scrapes soon after it. */
+  private kafkaAnswer?: { owned: string; at: number; partitions: Promise<PartitionLag[]> };
 
   constructor(
     transport: EventTransport,
@@ -61,9 +68,8 @@ export class EventTransportInstrumentation implements OnApplicationShutdown {
       buckets: [1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000],
       registers: [registry],
     });
-    const measureLag = () => (this.measuring ??= this.measureLag().finally(() => (this.measuring = undefined)));
     const exportLag = async (gauge: Gauge<LagLabels>, value: (lag: OwnedPartitionLag) => number) => {
-      const measured = await measureLag();
+      const measured = await this.measureLag();
       // Partitions this instance no longer owns go with the others: another instance tells their lag now.
       gauge.reset();
       if (!measured) return;
@@ -134,19 +140,34 @@ export class EventTransportInstrumentation implements OnApplicationShutdown {
   }
 
   /**
-   * The lag of the partitions the consumer owns, from the group's committed offsets and the
-   * partitions' ends as Kafka tells them now; undefined while it owns none, or when Kafka does not
-   * answer at once: the lag is then left out of the scrape rather than holding it up.
+   * The lag of the partitions the consumer owns; undefined while it owns none, or when Kafka does
+   * not answer at once: the lag is then left out of the scrape rather than holding it up.
    */
   private async measureLag(): Promise<{ group: string; lags: OwnedPartitionLag[] } | undefined> {
     const ownership = this.positions.ownership;
     if (!ownership) return undefined;
     try {
-      const partitions = await consumerGroupLag(await this.connectedAdmin(), ownership.group, { topics: ownership.topics });
+      const partitions = await this.askKafka(ownership.group, ownership.topics);
       return { group: ownership.group, lags: this.positions.lag(partitions, Date.now()) };
     } catch {
       return undefined;
     }
+  }
+
+  /** The group's committed offsets and the ends of the owned topics' partitions, as Kafka told them within {@link KAFKA_ANSWER_REUSE_MS}. */
+  private askKafka(group: string, topics: string[]): Promise<PartitionLag[]> {
+    const owned = `${group} ${topics.join()}`;
+    const now = Date.now();
+    const last = this.kafkaAnswer;
+    if (last?.owned === owned && now - last.at < KAFKA_ANSWER_REUSE_MS) return last.partitions;
+    const partitions = this.connectedAdmin().then((admin) => consumerGroupLag(admin, group, { topics }));
+    const answer = { owned, at: now, partitions };
+    this.kafkaAnswer = answer;
+    partitions.catch(() => {
+      // A failed answer serves no later scrape.
+      if (this.kafkaAnswer === answer) this.kafkaAnswer = undefined;
+    });
+    return partitions;
   }
 
   private connectedAdmin(): Promise<Admin> {
