@@ -8,3 +8,4 @@ export * from './consumer-lag';
 export * from './projection-checksum';
 export * from './hostile-records';
 export * from './scratch-postgres';
+export * from './scraped-metrics';
