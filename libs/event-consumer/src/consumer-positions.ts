@@ -11,8 +11,12 @@ export interface PartitionPosition extends TopicPartition {
   next: string;
   /** The partition's end (high watermark) as of the fetch. */
   end: string;
-  /** When that next record was written (its Kafka timestamp, in ms), if the consumer holds it. */
-  nextWrittenAt?: number;
+  /**
+   * When that next record was written (its Kafka timestamp, in ms), if the consumer holds it. One
+   * beyond the records fetched (a fetch is cut short by its size) is dated by the last of them,
+   * which it follows, closely in a backlog, until the next fetch brings it.
+   */
+  nextWrittenAt: number;
 }
 
 /** How far behind its partition the instance that owns it is. */
@@ -29,8 +33,8 @@ interface Standing extends TopicPartition {
   /** The partition's end as of the last fetch that brought records of it: newer than Kafka's answer on a busy partition. */
   end?: number;
   /**
-   * When the oldest record not yet applied was written, from its timestamp once the consumer holds
-   * it; before that, when it was first seen to be there, so that the age is never overstated.
+   * When the oldest record not yet applied was written, from the consumer's fetches; for records
+   * it has not fetched, when a scrape first saw them there, so that their age is not overstated.
    */
   behindSince?: number;
 }
@@ -61,16 +65,12 @@ export class ConsumerPositions {
   }
 
   /** The consumer fetched from a partition or committed a chunk of it; a partition it no longer owns is ignored. */
-  moved(position: PartitionPosition, now: number): void {
+  moved(position: PartitionPosition): void {
     const standing = this.owned.get(keyOf(position));
     if (!standing) return;
-    const next = Number(position.next);
-    const end = Math.max(Number(position.end), standing.end ?? 0);
-    if (next >= end) standing.behindSince = undefined;
-    else if (position.nextWrittenAt !== undefined) standing.behindSince = position.nextWrittenAt;
-    else if (standing.next !== next || standing.behindSince === undefined) standing.behindSince = now;
-    standing.next = next;
-    standing.end = end;
+    standing.next = Number(position.next);
+    standing.end = Math.max(Number(position.end), standing.end ?? 0);
+    standing.behindSince = standing.next < standing.end ? position.nextWrittenAt : undefined;
   }
 
   /**

@@ -106,7 +106,7 @@ describe('EventTransportInstrumentation', () => {
         transport.emit('assigned', { group: 'crm', partitions: [{ topic: PAYMENTS, partition: 0 }] });
         expect(await scrapedLag('kafka_consumergroup_lag')).toEqual([`crm ${PAYMENTS}[0] 5`]);
         now.mockReturnValue(start + 4_000);
-        transport.emit('positioned', { topic: PAYMENTS, partition: 0, next: '12', end: '12' });
+        transport.emit('positioned', { topic: PAYMENTS, partition: 0, next: '12', end: '12', nextWrittenAt: start });
         expect(await scrapedLag('kafka_consumergroup_lag')).toEqual([`crm ${PAYMENTS}[0] 0`]);
         expect(kafka.asked).toBe(1);
         now.mockReturnValue(start + 5_000);

@@ -100,7 +100,7 @@ export class EventTransportInstrumentation implements OnApplicationShutdown {
     });
 
     transport.on('assigned', ({ group, partitions }) => this.positions.assign(group, partitions));
-    transport.on('positioned', (position) => this.positions.moved(position, Date.now()));
+    transport.on('positioned', (position) => this.positions.moved(position));
     transport.on('committed', ({ target, records, durationMs }) => {
       // A replay applies through the same core into its shadow: only the live consumer's transactions are counted here.
       if (target.schema) return;

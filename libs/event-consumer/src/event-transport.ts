@@ -310,10 +310,10 @@ export class EventTransport extends Server<EventTransportListeners> implements C
     this.reports.emit('assigned', { group: this.groupId, partitions });
   }
 
-  /** Reports that the next record to apply on the batch's partition is at `next`, which is `batch.messages[index]` when the batch holds it. */
+  /** Reports that the next record to apply on the batch's partition is at `next`: `batch.messages[index]`, or one after the batch, dated by its last record. */
   private positioned(batch: Batch, next: string, index: number): void {
-    const held = batch.messages[index];
-    this.reports.emit('positioned', { topic: batch.topic, partition: batch.partition, next, end: batch.highWatermark, nextWrittenAt: held ? Number(held.timestamp) : undefined });
+    const dated = batch.messages[Math.min(index, batch.messages.length - 1)];
+    this.reports.emit('positioned', { topic: batch.topic, partition: batch.partition, next, end: batch.highWatermark, nextWrittenAt: Number(dated.timestamp) });
   }
 
   /**
