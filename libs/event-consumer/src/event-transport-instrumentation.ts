@@ -86,7 +86,7 @@ export class EventTransportInstrumentation implements OnApplicationShutdown {
     });
     new Gauge<LagLabels>({
       name: 'kafka_consumergroup_lag_seconds',
-      help: 'Age of the oldest record not yet applied on each partition this instance owns, 0 when there is none: from its Kafka timestamp once fetched, before that from when it was first seen on the partition',
+      help: 'Age of the oldest record not yet applied on each partition this instance owns, 0 when there is none: from its Kafka timestamp once fetched, before that from when a scrape first saw it',
       labelNames: ['consumergroup', 'topic', 'partition'],
       registers: [registry],
       collect() {
