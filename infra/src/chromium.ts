@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { aptGet } from './apt-get';
 import { InfraError } from './infra-error';
 
 /** Debian's chromium: what the browser specs drive through playwright-core, which fetches no browser of its own. */
@@ -15,19 +15,10 @@ const PACKAGES = ['chromium', 'fonts-liberation'];
 export function ensureChromium(log: (line: string) => void = (line) => console.log(`[chromium] ${line}`)): string {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
   log(`${CHROMIUM_PATH} is missing; installing ${PACKAGES.join(' and ')} with apt-get (once per machine)`);
-  aptGet(['update', '-q']);
-  aptGet(['install', '-y', '-q', '--no-install-recommends', ...PACKAGES]);
+  const apt = { component: 'chromium', packages: PACKAGES };
+  aptGet(['update', '-q'], apt);
+  aptGet(['install', '-y', '-q', '--no-install-recommends', ...PACKAGES], apt);
   if (!existsSync(CHROMIUM_PATH)) throw new InfraError('chromium', `apt-get installed ${PACKAGES.join(', ')}, yet ${CHROMIUM_PATH} is not there`);
   log(`installed ${CHROMIUM_PATH}`);
   return CHROMIUM_PATH;
-}
-
-function aptGet(args: string[]): void {
-  const asRoot = process.getuid?.() === 0;
-  const [command, ...rest] = asRoot ? ['apt-get', ...args] : ['sudo', '-n', 'apt-get', ...args];
-  const result = spawnSync(command, rest, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (result.status !== 0) {
-    const why = result.error?.message ?? `exit code ${result.status}`;
-    throw new InfraError('chromium', `${command} ${rest.join(' ')} failed (${why}); install Debian's ${PACKAGES.join(' and ')} packages as root${asRoot ? '' : ', or allow this user sudo without a password'}`);
-  }
 }

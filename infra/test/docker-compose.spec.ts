@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { databaseUrlVariable, DEFAULT_HTTP_PORTS, loadPlatformConfig, SERVICE_NAMES } from '@ensemble/config';
+import { databaseUrlVariable, DEFAULT_HTTP_PORTS, loadPlatformConfig, PROCESS_NAMES, SERVICE_NAMES } from '@ensemble/config';
 import { VERSIONS } from '../src/versions';
 
 const root = join(__dirname, '..', '..');
@@ -11,6 +11,9 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string | number>;
   depends_on?: Record<string, { condition: string }>;
+  ports?: string[];
+  network_mode?: string;
+  volumes?: string[];
 }
 
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -69,6 +72,16 @@ describe('docker-compose.yml', () => {
       });
       expect(definition.command).toEqual(['node', `dist/apps/${service}/src/main.js`]);
     });
+  });
+
+  it('runs Prometheus with infra/prometheus/prometheus.yml on the host\'s network, where every process publishes its port', () => {
+    expect(services.prometheus.image).toMatch(/^prom\/prometheus:/);
+    expect(services.prometheus.network_mode).toBe('host');
+    expect(services.prometheus.volumes).toContain('./infra/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
+    // The file's targets are 127.0.0.1:<default port> (prometheus.spec.ts): each container publishes its port there.
+    expect(Object.fromEntries(PROCESS_NAMES.map((process) => [process, services[process].ports]))).toEqual(
+      Object.fromEntries(PROCESS_NAMES.map((process) => [process, [`${DEFAULT_HTTP_PORTS[process]}:${DEFAULT_HTTP_PORTS[process]}`]])),
+    );
   });
 
   describe('the console', () => {

@@ -10,8 +10,8 @@ const testStackCli = join(__dirname, 'test-stack-cli.ts');
  * processes from dist/. The run gets a stack of its own (see test-stack.ts), started empty here while
  * the services are built, and removed by the global teardown; every spec and every process it starts
  * inherits the stack's variables. The browser specs drive Debian's chromium, installed here on a
- * machine that lacks it. Each step runs through tsx, which resolves the libraries' paths that
- * Jest's global hooks cannot.
+ * machine that lacks it, and the Prometheus configuration is checked with Debian's promtool, fetched
+ * likewise. Each step runs through tsx, which resolves the libraries' paths that Jest's global hooks cannot.
  */
 export default async function globalSetup(): Promise<void> {
   const environment = spawnSync(tsx, [testStackCli, 'env'], { cwd: root, encoding: 'utf8' });
@@ -21,7 +21,8 @@ export default async function globalSetup(): Promise<void> {
   await Promise.all([
     run('starting the test stack', tsx, [testStackCli, 'up']),
     run('building the services', 'npm', ['run', '--silent', 'build']),
-    run('installing chromium', tsx, [join(root, 'infra', 'browser.ts')]),
+    // One after the other: both may run apt-get, which lets one run at a time.
+    run('installing chromium', tsx, [join(root, 'infra', 'browser.ts')]).then(() => run('fetching promtool', tsx, [join(root, 'infra', 'promtool.ts')])),
   ]);
 }
 

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { Admin, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { captureJsonLogs, LogEntry } from '@ensemble/testing';
 import { DeliveredRecord } from './event-applier';
@@ -7,21 +8,53 @@ import { EventTransportInstrumentation } from './event-transport-instrumentation
 
 const record = (topic: string, offset: number) => ({ delivery: { topic, partition: 0, offset: String(offset), headers: {} } }) as DeliveredRecord;
 
+/** Kafka as an admin client sees it: the group's committed offsets and each topic's partitions with their ends, or no answer at all. */
+interface KafkaState {
+  committed: Record<string, Record<number, string>>;
+  ends: Record<string, string[]>;
+  answers: boolean;
+  asked: number;
+}
+
+function kafkaWith(state: KafkaState): Kafka {
+  const unlessAway = <T>(answer: () => T) => (state.answers ? Promise.resolve(answer()) : Promise.reject(new Error('Connection refused')));
+  const admin = {
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    fetchOffsets: ({ topics }: { topics: string[] }) => {
+      state.asked++;
+      return unlessAway(() => topics.map((topic) => ({ topic, partitions: state.ends[topic].map((_, partition) => ({ partition, offset: state.committed[topic]?.[partition] ?? '-1' })) })));
+    },
+    fetchTopicOffsets: (topic: string) => unlessAway(() => state.ends[topic].map((high, partition) => ({ partition, offset: high, high, low: '0' }))),
+  };
+  return { admin: () => admin as unknown as Admin } as unknown as Kafka;
+}
+
 describe('EventTransportInstrumentation', () => {
   let transport: EventEmitter<EventTransportEvents>;
   let registry: Registry;
   let logs: LogEntry[];
+  let kafka: KafkaState;
 
   beforeAll(() => (logs = captureJsonLogs('crm')));
 
   beforeEach(() => {
     transport = new EventEmitter<EventTransportEvents>();
     registry = new Registry();
-    new EventTransportInstrumentation(transport as unknown as EventTransport, registry);
+    kafka = { committed: {}, ends: {}, answers: true, asked: 0 };
+    new EventTransportInstrumentation(transport as unknown as EventTransport, registry, kafkaWith(kafka));
   });
 
   const value = async (name: string, labels: Record<string, string> = {}) =>
     (await registry.getSingleMetric(name)!.get()).values.find((entry) => Object.entries(labels).every(([key, label]) => String(entry.labels[key]) === label))?.value;
+
+  /** Each exported series of a lag gauge, after one scrape of the whole registry, as `topic[partition] value`. */
+  const scrapedLag = async (name: 'kafka_consumergroup_lag' | 'kafka_consumergroup_lag_seconds') => {
+    const text = await registry.metrics();
+    return [...text.matchAll(new RegExp(`^${name}\\{consumergroup="([^"]+)",topic="([^"]+)",partition="(\\d+)"\\} (\\S+)$`, 'gm'))].map(
+      ([, group, topic, partition, lag]) => `${group} ${topic}[${partition}] ${lag}`,
+    );
+  };
 
   it('counts the records of live transactions by topic, and measures each transaction', async () => {
     transport.emit('committed', { target: {}, records: [record('payments.payment-completed', 1), record('payments.payment-completed', 2), record('invoices.invoice-issued', 7)], durationMs: 30 });
@@ -69,5 +102,66 @@ describe('EventTransportInstrumentation', () => {
     transport.emit('stubbed', { delivery, to: 'crm.dead-letter', failure: { kind: 'permanent', reason: 'reroute-failed', message: 'too large' } });
     expect(logs.at(-1)).toMatchObject({ level: 'warn', topic: 'payments.payment-completed', partition: 0, offset: '9', to: 'crm.dead-letter', msg: 'left a stub in crm.dead-letter: too large' });
     expect(logs.at(-1)).not.toHaveProperty('eventId');
+  });
+  describe('the lag of the partitions this instance owns', () => {
+    const PAYMENTS = 'payments.payment-completed';
+    const RETRY = 'crm.retry-1';
+
+    beforeEach(() => {
+      kafka.ends = { [PAYMENTS]: ['10', '4'], [RETRY]: ['0'] };
+      kafka.committed = { [PAYMENTS]: { 0: '5', 1: '4' } };
+    });
+
+    it('is exported per partition under kafka_exporter\'s name and labels, from the position applied, retry topics included', async () => {
+      transport.emit('assigned', { group: 'crm', partitions: [{ topic: PAYMENTS, partition: 0 }, { topic: PAYMENTS, partition: 1 }, { topic: RETRY, partition: 0 }] });
+      transport.emit('positioned', { topic: PAYMENTS, partition: 0, next: '7', end: '10', nextWrittenAt: Date.now() - 90_000 });
+
+      expect(await scrapedLag('kafka_consumergroup_lag')).toEqual([`crm ${PAYMENTS}[0] 3`, `crm ${PAYMENTS}[1] 0`, `crm ${RETRY}[0] 0`]);
+      const [seconds, ...caughtUp] = await scrapedLag('kafka_consumergroup_lag_seconds');
+      expect(Number(seconds.split(' ')[2])).toBeCloseTo(90, 0);
+      expect(caughtUp).toEqual([`crm ${PAYMENTS}[1] 0`, `crm ${RETRY}[0] 0`]);
+    });
+
+    it('asks Kafka once for both gauges of a scrape and the scrapes of the next 5 s, whose lag the consumer\'s own fetches keep current', async () => {
+      const start = Date.now();
+      const now = jest.spyOn(Date, 'now').mockReturnValue(start);
+      try {
+        transport.emit('assigned', { group: 'crm', partitions: [{ topic: PAYMENTS, partition: 0 }] });
+        expect(await scrapedLag('kafka_consumergroup_lag')).toEqual([`crm ${PAYMENTS}[0] 5`]);
+        now.mockReturnValue(start + 4_000);
+        transport.emit('positioned', { topic: PAYMENTS, partition: 0, next: '12', end: '12', nextWrittenAt: start });
+        expect(await scrapedLag('kafka_consumergroup_lag')).toEqual([`crm ${PAYMENTS}[0] 0`]);
+        expect(kafka.asked).toBe(1);
+        now.mockReturnValue(start + 5_000);
+        await registry.metrics();
+        expect(kafka.asked).toBe(2);
+      } finally {
+        now.mockRestore();
+      }
+    });
+
+    it('leaves out the partitions revoked from it, which another instance tells now', async () => {
+      transport.emit('assigned', { group: 'crm', partitions: [{ topic: PAYMENTS, partition: 0 }, { topic: PAYMENTS, partition: 1 }] });
+      expect(await scrapedLag('kafka_consumergroup_lag')).toHaveLength(2);
+      transport.emit('assigned', { group: 'crm', partitions: [{ topic: PAYMENTS, partition: 1 }] });
+      expect(await scrapedLag('kafka_consumergroup_lag')).toEqual([`crm ${PAYMENTS}[1] 0`]);
+    });
+
+    it('exports none, and asks Kafka nothing, while the instance owns no partition', async () => {
+      transport.emit('assigned', { group: 'crm', partitions: [{ topic: PAYMENTS, partition: 0 }] });
+      transport.emit('assigned', { group: 'crm', partitions: [] });
+      expect(await scrapedLag('kafka_consumergroup_lag')).toEqual([]);
+      expect(kafka.asked).toBe(0);
+    });
+
+    it('is left out of a scrape when Kafka does not answer, the rest of the scrape whole, and asked for again at the next', async () => {
+      transport.emit('assigned', { group: 'crm', partitions: [{ topic: PAYMENTS, partition: 0 }] });
+      kafka.answers = false;
+      const scraped = await registry.metrics();
+      expect(scraped).not.toMatch(/^kafka_consumergroup_lag\{/m);
+      expect(scraped).toMatch(/^ensemble_consumer_start_failures_total 0$/m);
+      kafka.answers = true;
+      expect(await scrapedLag('kafka_consumergroup_lag')).toEqual([`crm ${PAYMENTS}[0] 5`]);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import { Batch, Consumer, EachBatchPayload, IMemberAssignment, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { consumerGroup, ConsumerSettings, RETRY_ROUNDS, ServiceName } from '@ensemble/config';
@@ -9,6 +9,7 @@ import { EnsembleEvent, EventCatalogue } from '@ensemble/events';
 import { createOrderedProducer, headersAsStrings, isRefusedForGood } from '@ensemble/kafka';
 import { endedBy, pause as waitFor, retry, transient } from '@ensemble/retry';
 import { checkHandlersAgainstDeclaration } from './declared-reactions';
+import { PartitionPosition, TopicPartition } from './consumer-positions';
 import { ApplyControl, ApplyTarget, DeliveredRecord, EventApplier, EventApplierEvents, keepMembership, RecordFailure, throwIfMembershipLost } from './event-applier';
 import { Delivery, EventContext } from './event-context';
 import { classifyFailure, Failure } from './failure';
@@ -42,6 +43,10 @@ export interface EventTransportEvents extends EventApplierEvents {
   startFailed: [{ error: Error; failures: number; retryInMs: number }];
   /** The consumer is fetching; it is a member of its group once it has joined. */
   consuming: [{ group: string; eventTopics: string[]; retryTopics: string[] }];
+  /** The partitions this instance owns from now on: its share of the group's on joining it; none while the group rebalances, after a crash, and once stopped. */
+  assigned: [{ group: string; partitions: TopicPartition[] }];
+  /** Where the consumer stands on a partition it owns: reported when a fetch brings records of it and after each chunk's offsets are committed. */
+  positioned: [PartitionPosition];
   /** The registry did not answer while decoding a record of `topic`: the record is not blamed, decoding it is tried again. */
   decodeFailed: [{ topic: string; error: Error; failures: number; retryInMs: number }];
   /** The broker did not take records rerouted to `topic`: sent again. */
@@ -206,6 +211,7 @@ export class EventTransport extends Server<EventTransportListeners> implements C
 
   private async disconnect(): Promise<void> {
     this.joined = false;
+    this.assigned({});
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
   }
@@ -233,13 +239,17 @@ export class EventTransport extends Server<EventTransportListeners> implements C
     consumer.on(consumer.events.FETCH_START, () => {
       this.lingerUntil = undefined;
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
+      this.assigned(payload.memberAssignment);
       joined();
     });
+    // Until it joins again, the partitions may be another member's: a lag is told only by the partition's owner.
+    consumer.on(consumer.events.REBALANCING, () => this.assigned({}));
     const crashed = new Promise<never>((_resolve, reject) => {
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         this.joined = false;
+        this.assigned({});
         this.notConsumingBecause = `the consumer crashed: ${payload.error.message}`;
         // kafkajs restarts itself after a retriable error; after any other, start again from scratch, after the backoff.
         if (!payload.restart) reject(new Error(this.notConsumingBecause));
@@ -269,6 +279,7 @@ export class EventTransport extends Server<EventTransportListeners> implements C
     const { topic, partition } = batch;
     const fromRetryTopic = this.retryTopics.includes(topic);
     const control: ApplyControl = { heartbeat, stopping: () => this.closing || !isRunning() };
+    this.positioned(batch, batch.messages[0].offset, 0);
     for (let start = 0; start < batch.messages.length; start += this.options.settings.batchSize) {
       if (!isRunning() || isStale()) return;
       let chunk = batch.messages.slice(start, start + this.options.settings.batchSize);
@@ -288,7 +299,9 @@ export class EventTransport extends Server<EventTransportListeners> implements C
         await this.reroute(failed.sort((a, b) => Number(BigInt(a.record.message.offset) - BigInt(b.record.message.offset))), control);
         const last = chunk[chunk.length - 1].offset;
         resolveOffset(last);
-        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
+        const next = (BigInt(last) + 1n).toString();
+        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+        this.positioned(batch, next, start + chunk.length);
         await heartbeat();
       }
       if (nextDue !== undefined) {
@@ -298,6 +311,17 @@ export class EventTransport extends Server<EventTransportListeners> implements C
     }
     // Caught up with the partition: wait for more before fetching again. Behind it: fetch at once.
     if (batch.offsetLag() === '0') await this.linger();
+  }
+
+  private assigned(assignment: IMemberAssignment): void {
+    const partitions = Object.entries(assignment).flatMap(([topic, numbers]) => numbers.map((partition) => ({ topic, partition })));
+    this.reports.emit('assigned', { group: this.groupId, partitions });
+  }
+
+  /** Reports that the next record to apply on the batch's partition is at `next`: `batch.messages[index]`, or one after the batch, dated by its last record. */
+  private positioned(batch: Batch, next: string, index: number): void {
+    const dated = batch.messages[Math.min(index, batch.messages.length - 1)];
+    this.reports.emit('positioned', { topic: batch.topic, partition: batch.partition, next, end: batch.highWatermark, nextWrittenAt: Number(dated.timestamp) });
   }
 
   /**

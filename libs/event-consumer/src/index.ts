@@ -5,6 +5,7 @@ export * from './event-context';
 export * from './event-consumer.module';
 export * from './event-applier';
 export * from './event-transport';
+export * from './consumer-positions';
 export * from './retry-headers';
 export * from './retry-signer';
 export * from './failure-topics';

@@ -2,8 +2,10 @@ import { Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { Registry } from 'prom-client';
 import { ConfigurationError, DEFAULT_HTTP_PORTS, loadPlatformConfig, PlatformConfig, PlatformConfigModule, ProcessName } from '@ensemble/config';
 import { createJsonLogger, LoggingModule, logRequests, nestLoggerOver } from '@ensemble/logging';
+import { measureHttpRequests, MetricsModule } from '@ensemble/metrics';
 import { activeTraceparent, FlushTracingOnShutdown } from '@ensemble/tracing';
 import { ApiErrorFilter } from './api-error.filter';
 import { translateBodyParserErrors } from './body-parser-errors';
@@ -16,7 +18,7 @@ export const BODY_LIMIT = '64kb';
 
 /**
  * Starts a service's HTTP API on HTTP_HOST:HTTP_PORT (default 127.0.0.1 and its port in DEFAULT_HTTP_PORTS) with the platform's conventions:
- * JSON logs, a body size limit, one JSON error body, and a graceful shutdown on SIGTERM. A configuration error
+ * JSON logs, GET /metrics and every request timed there, a body size limit, one JSON error body, and a graceful shutdown on SIGTERM. A configuration error
  * stops the process with a message naming every bad variable. `beforeListen` attaches what else the
  * service runs (its event consumers) before it takes requests.
  */
@@ -32,10 +34,11 @@ export async function startHttpService(
     const { host, port = DEFAULT_HTTP_PORTS[service], requestTimeoutMs } = config.http;
     // abortOnError: false hands start-up errors to the catch below instead of aborting with a dump.
     const app = await NestFactory.create<NestExpressApplication>(
-      { module, imports: [PlatformConfigModule.forRoot(config), LoggingModule.forLogger(jsonLogger)], providers: [FlushTracingOnShutdown] },
+      { module, imports: [PlatformConfigModule.forRoot(config), LoggingModule.forLogger(jsonLogger), MetricsModule], providers: [FlushTracingOnShutdown] },
       { bodyParser: false, abortOnError: false, logger: nestLoggerOver(jsonLogger) },
     );
-    // First, so that what the middlewares after it answer (408, 413, malformed JSON) is logged too.
+    // First, so that what the middlewares after them answer (408, 413, malformed JSON) is timed and logged too.
+    app.use(measureHttpRequests(app.get(Registry)));
     app.use(logRequests(jsonLogger));
     app.use(answerWithTrace);
     app.use(cutOffSlowRequests(requestTimeoutMs));

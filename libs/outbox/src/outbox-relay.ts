@@ -65,11 +65,14 @@ interface PendingRow {
   event_type: string;
   payload: Record<string, unknown>;
   headers: Record<string, string>;
+  /** The start of the transaction that wrote the row, by the database's clock. */
+  created_at: Date;
 }
 
 /** What the relay reports, for logs and metrics; the relay itself never logs. */
 export interface OutboxRelayEvents {
-  published: [{ count: number; durationMs: number }];
+  /** Rows the broker acknowledged were marked published: how many, how long since their send, and each one's time from its writing to the acknowledgement. */
+  published: [{ count: number; durationMs: number; latenciesMs: number[] }];
   lanes: [{ held: number[] }];
   /** Connecting or a pass failed: the relay connects again after `retryInMs`; `failures` in a row since a pass last went through. */
   failed: [{ error: Error; failures: number; retryInMs: number }];
@@ -142,7 +145,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     const lanes = this.leases?.held ?? [];
     if (!client || lanes.length === 0) return 0;
     let published = 0;
-    let inFlight: { rows: EncodedRow[]; sent: Promise<unknown>; started: number } | undefined;
+    let inFlight: { rows: EncodedRow[]; sent: Promise<number>; started: number } | undefined;
     let more = true;
     for (let batch = 1; more || inFlight; batch++) {
       const read: PendingRow[] = more ? await this.readPending(client, lanes, inFlight?.rows.map((encoded) => encoded.row) ?? []) : [];
@@ -151,26 +154,33 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
       const acknowledged = inFlight;
       inFlight = undefined;
       let sentRows = acknowledged?.rows ?? [];
+      let acknowledgedAt = 0;
       if (acknowledged) {
         try {
-          await acknowledged.sent;
+          acknowledgedAt = await acknowledged.sent;
         } catch (error) {
           if (!isRefusedForGood(error)) throw error;
           // Some record of the batch will never be taken: find it by sending them one by one, park it, and go on.
           sentRows = await this.sendOneByOne(client, acknowledged.rows);
+          acknowledgedAt = Date.now();
           rows = rows.filter((encoded) => !this.parkedAggregates.has(encoded.row.aggregate_id));
         }
         for (const { span } of sentRows) span.end();
       }
       if (rows.length > 0) {
-        const sent = this.producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(rows) });
+        // Resolves with when the broker acknowledged, which is usually while the next batch is read and encoded.
+        const sent = this.producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(rows) }).then(() => Date.now());
         // Awaited in the next round; this only keeps a failure meanwhile from going unhandled.
         sent.catch(() => undefined);
         inFlight = { rows, sent, started: Date.now() };
       }
       if (acknowledged && sentRows.length > 0) {
         await this.markPublished(client, sentRows);
-        this.emit('published', { count: sentRows.length, durationMs: Date.now() - acknowledged.started });
+        this.emit('published', {
+          count: sentRows.length,
+          durationMs: Date.now() - acknowledged.started,
+          latenciesMs: sentRows.map((encoded) => acknowledgedAt - encoded.row.created_at.getTime()),
+        });
         published += sentRows.length;
       }
     }
@@ -234,7 +244,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   private async readPending(client: Client, lanes: number[], inFlight: PendingRow[]): Promise<PendingRow[]> {
     const { rows } = await client.query<PendingRow>({
       name: 'outbox-read-pending',
-      text: `SELECT id, topic, aggregate_id, event_type, payload, headers FROM outbox
+      text: `SELECT id, topic, aggregate_id, event_type, payload, headers, created_at FROM outbox
               WHERE published_at IS NULL AND parked_at IS NULL AND lane = ANY($1::smallint[]) AND id <> ALL($3::uuid[])
                 -- Rows of an aggregate with a parked row before them wait behind it: order per aggregate holds.
                 AND NOT EXISTS (SELECT FROM outbox parked

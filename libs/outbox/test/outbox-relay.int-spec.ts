@@ -71,10 +71,16 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
     const aggregates = Array.from({ length: 40 }, () => randomUUID());
     const eventsPerAggregate = 25;
     const publishedBy = [0, 0];
+    const latencies: number[] = [];
     const reader = new TopicReader(kafka, topic);
     await reader.mark();
 
-    [startRelay(), startRelay()].forEach((relay, index) => relay.on('published', ({ count }) => (publishedBy[index] += count)));
+    [startRelay(), startRelay()].forEach((relay, index) =>
+      relay.on('published', ({ count, latenciesMs }) => {
+        publishedBy[index] += count;
+        latencies.push(...latenciesMs);
+      }),
+    );
     // Appended in rounds while both relays run, so that lanes change hands between batches.
     for (let n = 1; n <= eventsPerAggregate; n++) {
       await append(aggregates.map((aggregate) => nthEvent(aggregate, n)));
@@ -91,6 +97,10 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
     expect(await reader.countSinceMark()).toBe(total);
     expect(publishedBy[0]).toBeGreaterThan(0);
     expect(publishedBy[1]).toBeGreaterThan(0);
+    // From each row's writing to the broker's acknowledgement, on this machine's one clock.
+    expect(latencies.length).toBeGreaterThan(0);
+    expect(Math.min(...latencies)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...latencies)).toBeLessThan(10_000);
     expect(await measureOutboxBacklog(db)).toEqual({ pending: 0, oldestPendingSeconds: 0, parked: 0 });
   });
 

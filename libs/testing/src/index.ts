@@ -10,3 +10,4 @@ export * from './hostile-records';
 export * from './scratch-postgres';
 export * from './json-log';
 export * from './zipkin-traces';
+export * from './scraped-metrics';
