@@ -77,6 +77,6 @@ export function zipkin(config: InfraConfig): LocalServer {
   };
 }
 
-/** Spans Zipkin keeps; a payment's trace holds about twenty. */
+/** Spans Zipkin keeps, the newest. */
 const MAX_SPANS = 200_000;
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '@ensemble/database';
 import { EventNotEncodableError } from '@ensemble/event-codec';
@@ -19,6 +19,8 @@ export interface RecordedPayment {
 
 @Injectable()
 export class PaymentsService {
+  private readonly logger = new Logger('payments');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
@@ -84,6 +86,7 @@ export class PaymentsService {
     } catch (error) {
       if (error instanceof EventNotEncodableError) throw new PaymentNotAnnounceable(error.fields);
       if (error instanceof EventTooLargeError) throw new PaymentEventTooLarge(error.message);
+      this.logger.warn({ err: error }, 'refused a payment with 503: its event could not be checked against the schema registry');
       throw new RegistryUnavailable();
     }
   }

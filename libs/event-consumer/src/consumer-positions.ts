@@ -75,16 +75,17 @@ export class ConsumerPositions {
 
   /**
    * The lag of every owned partition among `partitions` (each with the group's committed offset and
-   * the partition's end, as Kafka told them lately): from the position the consumer has applied, or
-   * from the committed offset where it has fetched nothing since it was assigned (an idle partition),
-   * to the later of that end and the one its last fetch saw.
+   * the partition's end, as Kafka told them lately): from the later of the position the consumer has
+   * applied and the committed offset (the only one where it has fetched nothing since it was
+   * assigned: an idle partition), to the later of that end and the one its last fetch saw.
    */
   lag(partitions: PartitionLag[], now: number): OwnedPartitionLag[] {
     const lags: OwnedPartitionLag[] = [];
     for (const { topic, partition, committed, end } of partitions) {
       const standing = this.owned.get(keyOf({ topic, partition }));
       if (!standing) continue;
-      const records = Math.max(0, Math.max(end, standing.end ?? 0) - (standing.next ?? committed));
+      // Never behind the committed offset: after a re-join, another member may have moved the partition on.
+      const records = Math.max(0, Math.max(end, standing.end ?? 0) - Math.max(standing.next ?? committed, committed));
       if (records === 0) standing.behindSince = undefined;
       else standing.behindSince ??= now;
       lags.push({ topic, partition, records, seconds: records === 0 ? 0 : Math.max(0, now - standing.behindSince!) / 1_000 });

@@ -109,21 +109,20 @@ export class EventApplier extends EventEmitter<EventApplierEvents> {
     return failures;
   }
 
-  /** {@link transact}, with a span for each live record's handling that ends when the transaction does. */
+  /**
+   * {@link transact}, with a span for each live record's handling that ends when the transaction
+   * commits. An attempt that rolls back leaves its spans unended, so never recorded: a record's
+   * trace shows the attempt that committed, not one span per retry.
+   */
   private async applyInTransaction<R extends DeliveredRecord>(records: R[], target: ApplyTarget): Promise<RecordFailure<R>[]> {
     const started = performance.now();
     const spans = new Map(records.map(({ delivery }) => [delivery, spanOf(delivery, target.tracedAs)]));
-    try {
-      const failures = await this.transact(records, target, spans);
-      const failed = new Map(failures.map(({ record, failure }) => [record.delivery, failure.message]));
-      for (const [delivery, span] of spans) span?.end(failed.get(delivery));
-      const conflicting = new Set<DeliveredRecord>(failures.map(({ record }) => record));
-      this.emit('committed', { target, records: conflicting.size > 0 ? records.filter((record) => !conflicting.has(record)) : records, durationMs: performance.now() - started });
-      return failures;
-    } catch (error) {
-      for (const span of spans.values()) span?.end(error);
-      throw error;
-    }
+    const failures = await this.transact(records, target, spans);
+    const failed = new Map(failures.map(({ record, failure }) => [record.delivery, failure.reason]));
+    for (const [delivery, span] of spans) span?.end(failed.get(delivery));
+    const conflicting = new Set<DeliveredRecord>(failures.map(({ record }) => record));
+    this.emit('committed', { target, records: conflicting.size > 0 ? records.filter((record) => !conflicting.has(record)) : records, durationMs: performance.now() - started });
+    return failures;
   }
 
   /**

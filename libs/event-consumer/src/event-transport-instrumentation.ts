@@ -100,7 +100,11 @@ export class EventTransportInstrumentation implements OnApplicationShutdown {
       registers: [registry],
     });
 
-    transport.on('assigned', ({ group, partitions }) => this.positions.assign(group, partitions));
+    transport.on('assigned', ({ group, partitions }) => {
+      this.positions.assign(group, partitions);
+      // Kafka's last answer may hold offsets committed before the group moved: ask again at the next scrape.
+      this.kafkaAnswer = undefined;
+    });
     transport.on('positioned', (position) => this.positions.moved(position));
     transport.on('committed', ({ target, records, durationMs }) => {
       // A replay applies through the same core into its shadow: only the live consumer's transactions are counted here.

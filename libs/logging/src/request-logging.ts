@@ -1,12 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { HttpLogger, Options, pinoHttp } from 'pino-http';
+import type { Request } from 'express';
+import { routePattern } from '@ensemble/metrics';
 
 /** Answered by machines that poll them (start-up waits, Prometheus): their answers say what they need to. */
 const UNLOGGED_PATHS = new Set(['/health', '/metrics']);
 
-/** The request's path, without its query: nothing a client puts in a URL beyond the route is written. */
+/**
+ * What a line says of a request's path: the pattern of the route that took it (`/customers/:customerId`,
+ * never the ids in it), else the path without its query.
+ */
 function pathOf(request: IncomingMessage): string {
+  const routed = routePattern(request as Request);
+  if (routed) return routed;
   const url = (request as IncomingMessage & { originalUrl?: string }).originalUrl ?? request.url ?? '';
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
@@ -19,8 +26,8 @@ function describeAnswer(request: IncomingMessage, response: ServerResponse): str
 /**
  * How requests are logged: a line per request answered, with its method, path, status and
  * `responseTime` (ms), never a header or a body. 5xx answers are logged as errors and 4xx as
- * warnings; the others at `debug`, which the default `info` leaves out: the bench posts hundreds of
- * payments a second, and a line for each would cost CPU for nothing anyone reads.
+ * warnings; the others at `debug`, which the default `info` leaves out: under load a line for each
+ * would cost CPU for nothing anyone reads.
  */
 const REQUEST_LOGGING: Options = {
   // The serializers below see the request and the response themselves, so that nothing else of them is even read.

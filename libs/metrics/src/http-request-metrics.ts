@@ -6,7 +6,7 @@ export const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * Express middleware that times every request, from its arrival to the end of its answer (or the
- * client going away), as `http_request_duration_seconds` by method, route and status code. The
+ * client going away), as `http_request_duration_seconds` by method, route and status code (`aborted` when the client went away first). The
  * route is the pattern that matched (`/payments/:id`), never the path asked for: paths carry ids,
  * which would make a series per payment and put customers' data into labels.
  */
@@ -22,8 +22,11 @@ export function measureHttpRequests(registry: Registry): (request: Request, resp
     const started = performance.now();
     // 'close' comes after the answer has been written, and also when the client went away before it.
     response.once('close', () => {
+      // A stream (the live view's, a replay's progress) lasts as long as its reader stays: not a request's duration.
+      if (String(response.getHeader('content-type') ?? '').startsWith('text/event-stream')) return;
       const route = routePattern(request) ?? UNMATCHED_ROUTE;
-      duration.observe({ method: request.method, route, status_code: response.statusCode }, (performance.now() - started) / 1_000);
+      const status = response.writableFinished ? response.statusCode : 'aborted';
+      duration.observe({ method: request.method, route, status_code: status }, (performance.now() - started) / 1_000);
     });
     next();
   };

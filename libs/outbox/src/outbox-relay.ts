@@ -165,7 +165,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
           acknowledgedAt = Date.now();
           rows = rows.filter((encoded) => !this.parkedAggregates.has(encoded.row.aggregate_id));
         }
-        for (const { span } of sentRows) span.end();
+        for (const { span } of sentRows) span.end(undefined, acknowledgedAt);
       }
       if (rows.length > 0) {
         // Resolves with when the broker acknowledged, which is usually while the next batch is read and encoded.
@@ -206,7 +206,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
         sent.push(encoded);
       } catch (error) {
         if (!isRefusedForGood(error)) throw error;
-        encoded.span.end(error);
+        encoded.span.end('refused by the broker for good');
         await this.park(client, encoded.row, `the broker refuses it: ${(error as Error).message}`);
       }
     }

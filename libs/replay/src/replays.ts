@@ -11,6 +11,7 @@ import { Replay, REPLAY_SESSION_TIMEOUT_MS, ReplayRequest } from './replay';
 import { ReplayInProgress, ReplayNotFound, SnapshotFailed, TooManySnapshots, WindowNotSupported } from './replay-errors';
 import { REPLAY_OPTIONS, ReplayModuleOptions } from './replay-options';
 import { ShadowSchema } from './shadow-schema';
+import { untraced } from '@ensemble/tracing';
 
 /** Point-in-time snapshots kept for `asOf` reads; older ones are dropped. */
 const SNAPSHOTS_KEPT = 10;
@@ -123,7 +124,8 @@ export class Replays extends EventEmitter<ReplaysEvents> implements OnApplicatio
 
   private async start(request: ReplayRequest, keepAs?: string, onFinished?: () => Promise<void>): Promise<Replay> {
     await this.clearLeftovers();
-    const replay = new Replay(
+    // A replay is one span (see ReplayInstrumentation), not a span for each of its queries under the request that started it.
+    const replay = untraced(() => new Replay(
       randomUUID().replace(/-/g, '').slice(0, 12),
       request,
       {
@@ -136,7 +138,7 @@ export class Replays extends EventEmitter<ReplaysEvents> implements OnApplicatio
         onFinished,
       },
       keepAs,
-    );
+    ));
     this.replays.set(replay.id, replay);
     this.emit('started', replay);
     this.forgetOldFinished();

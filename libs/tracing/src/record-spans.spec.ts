@@ -50,16 +50,21 @@ describe('record spans', () => {
       });
     });
 
-    it('mark a span failed with the error it ended with', () => {
-      startProcessSpan(request, { topic: 't' }, 'crm').end(new Error('no such customer'));
-      expect(exporter.getFinishedSpans()[0].status).toEqual({ code: 2, message: 'no such customer' });
+    it('mark a span failed with the reason it ended with, at the time given', () => {
+      const acknowledgedAt = Math.floor(Date.now() / 1_000) * 1_000 + 2_000;
+      startProcessSpan(request, { topic: 't' }, 'crm').end('conflicting-duplicate', acknowledgedAt);
+      const [span] = exporter.getFinishedSpans();
+      expect(span.status).toEqual({ code: 2, message: 'conflicting-duplicate' });
+      expect(span.endTime).toEqual([acknowledgedAt / 1_000, 0]);
     });
 
-    it('start a new trace for a record without a valid traceparent', () => {
-      const span = startSendSpan('garbage', { topic: 't' });
-      span.end();
-      expect(traceIdOf(span.traceparent)).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
-      expect(exporter.getFinishedSpans()[0].parentSpanContext?.spanId).toMatch(/^[0-9a-f]{16}$/);
+    it('start a trace of their own, as its root, for a record without a valid traceparent', () => {
+      for (const parent of [undefined, 'garbage', '00-00000000000000000000000000000000-00f067aa0ba902b7-01']) {
+        const span = startSendSpan(parent, { topic: 't' });
+        span.end();
+        expect(traceIdOf(span.traceparent)).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
+      }
+      expect(exporter.getFinishedSpans().map((span) => span.parentSpanContext)).toEqual([undefined, undefined, undefined]);
     });
   });
 });

@@ -1,5 +1,5 @@
-import { context, Context, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { traceparentOf, traceparentOrNew } from './traceparent';
+import { context, Context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { traceparentOf, traceparentOrNew, validTraceparent } from './traceparent';
 
 const tracer = trace.getTracer('ensemble');
 
@@ -9,8 +9,11 @@ export interface RecordSpan {
   readonly traceparent: string;
   /** Runs `work` with this span active, so that the queries and requests it makes are its children. */
   run<T>(work: () => Promise<T>): Promise<T>;
-  /** Ends the span, failed when `error` is given. */
-  end(error?: unknown): void;
+  /**
+   * Ends the span, at `endedAt` (epoch milliseconds) if given, else now; failed when `failure` is
+   * given, a reason that names no data (span status travels to the trace store).
+   */
+  end(failure?: string, endedAt?: number): void;
 }
 
 /** Where a record is, for its span's attributes. */
@@ -40,8 +43,9 @@ export function startProcessSpan(parent: string | undefined, record: RecordAddre
 }
 
 function startRecordSpan(name: string, kind: SpanKind, parent: string | undefined, record: RecordAddress, extra: Record<string, string> = {}): RecordSpan {
-  const parentTraceparent = traceparentOrNew(parent);
-  const parentContext = contextOf(parentTraceparent);
+  // A record without a valid traceparent starts a trace of its own.
+  const validParent = validTraceparent(parent);
+  const parentContext = validParent ? contextOf(validParent) : ROOT_CONTEXT;
   const span = tracer.startSpan(
     name,
     {
@@ -61,17 +65,13 @@ function startRecordSpan(name: string, kind: SpanKind, parent: string | undefine
   );
   const spanContext = trace.setSpan(parentContext, span);
   return {
-    traceparent: traceparentOf(span.spanContext()) ?? parentTraceparent,
+    traceparent: traceparentOf(span.spanContext()) ?? traceparentOrNew(validParent),
     run: (work) => context.with(spanContext, work),
-    end: (error) => endSpan(span, error),
+    end: (failure, endedAt) => {
+      if (failure !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: failure });
+      span.end(endedAt);
+    },
   };
-}
-
-function endSpan(span: Span, error?: unknown): void {
-  if (error !== undefined) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-  }
-  span.end();
 }
 
 function contextOf(traceparent: string): Context {

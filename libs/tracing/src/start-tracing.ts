@@ -42,7 +42,7 @@ export function startTracing(name: ProcessName): void {
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.some((path) => request.url?.startsWith(path)),
-        // A process's own polling (the console's samples and lookups) starts no trace.
+        // A request made outside a trace (a schema lookup while decoding a record) starts none.
         requireParentforOutgoingSpans: true,
       }),
       // Queries outside a trace (the relay's polling, the inbox of a whole chunk) record nothing.
