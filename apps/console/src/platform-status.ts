@@ -8,6 +8,7 @@ import { Contract } from '@ensemble/contract';
 import { failureTopics } from '@ensemble/event-consumer';
 import { Choreography } from '@ensemble/events';
 import { consumerGroupLag, KAFKA_CLIENT } from '@ensemble/kafka';
+import { parsePrometheusText } from '@ensemble/metrics';
 
 const SAMPLE_INTERVAL_MS = 1_000;
 /** Samples kept for the throughput chart of a page that connects: two minutes. */
@@ -179,17 +180,12 @@ export async function scrapeOutboxBacklog(serviceUrl: string): Promise<{ events:
   try {
     const response = await fetch(`${serviceUrl}/metrics`, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
     if (!response.ok) return { events: null, parked: null };
-    const metrics = await response.text();
-    return { events: gaugeIn(metrics, 'ensemble_outbox_backlog_events'), parked: gaugeIn(metrics, 'ensemble_outbox_parked_events') };
+    const samples = parsePrometheusText(await response.text());
+    const gauge = (name: string) => samples.find((sample) => sample.name === name)?.value ?? null;
+    return { events: gauge('ensemble_outbox_backlog_events'), parked: gauge('ensemble_outbox_parked_events') };
   } catch {
     return { events: null, parked: null };
   }
-}
-
-/** The value of gauge `name` in Prometheus text, or null when it is not there. */
-export function gaugeIn(metrics: string, name: string): number | null {
-  const match = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+(\\S+)$`, 'm').exec(metrics);
-  return match ? Number(match[1]) : null;
 }
 
 function sum<T>(items: T[], value: (item: T) => number): number {
