@@ -45,8 +45,8 @@ export function startTracing(name: ProcessName): void {
         // A request made outside a trace (a schema lookup while decoding a record) starts none.
         requireParentforOutgoingSpans: true,
       }),
-      // Queries outside a trace (the relay's polling, the inbox of a whole chunk) record nothing.
-      new PgInstrumentation({ requireParentSpan: true }),
+      // Queries outside a trace (the relay's polling, the inbox of a whole chunk) record nothing, nor does taking a connection from the pool.
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
   });
 }
