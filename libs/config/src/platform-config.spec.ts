@@ -23,6 +23,14 @@ describe('loadPlatformConfig', () => {
     expect(config.databases.shipping).toBe('postgresql://ship:secret@db:5433/shipping_prod');
   });
 
+  it('traces every new trace to the local Zipkin unless told otherwise', () => {
+    expect(loadPlatformConfig({}).tracing).toEqual({ enabled: true, zipkinEndpoint: 'http://127.0.0.1:9411/api/v2/spans', sampleRatio: 1 });
+    expect(loadPlatformConfig({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_SAMPLER_ARG: '0.25' }).tracing).toMatchObject({ enabled: false, sampleRatio: 0.25 });
+    expect(() => loadPlatformConfig({ OTEL_SDK_DISABLED: 'yes', OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(
+      /OTEL_SDK_DISABLED: expected true or false, got "yes"[\s\S]*OTEL_TRACES_SAMPLER_ARG: .*got "2"/,
+    );
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadPlatformConfig({ KAFKA_BROKERS: '  ' }).kafka.brokers).toEqual(['127.0.0.1:9092']);
   });
