@@ -21,6 +21,15 @@ export interface LocalServer {
 
 export type EnsureOutcome = 'already running' | 'started';
 
+/** Whether a GET of `url` answers 2xx within 2 s: a real request, for a server that serves HTTP. */
+export async function answersGet(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
 export async function ensureRunning(server: LocalServer, progress: Progress): Promise<EnsureOutcome> {
   if (await server.isAnswering()) return 'already running';
   const started = Date.now();

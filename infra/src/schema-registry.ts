@@ -5,7 +5,7 @@ import { cachedDirectory } from './cached-download';
 import { InfraError } from './infra-error';
 import { findJava } from './java-runtime';
 import { InfraConfig, REPOSITORY_ROOT } from './infra-config';
-import { LocalServer } from './local-server';
+import { answersGet, LocalServer } from './local-server';
 import { dependencyPlugin, runMaven } from './maven';
 import { VERSIONS } from './versions';
 
@@ -32,16 +32,7 @@ export function schemaRegistry(config: InfraConfig): LocalServer {
       marker: `-Densemble.component=${NAME}`,
     },
 
-    async isAnswering() {
-      try {
-        const response = await fetch(`${config.platform.schemaRegistry.url}/subjects`, {
-          signal: AbortSignal.timeout(2_000),
-        });
-        return response.ok;
-      } catch {
-        return false;
-      }
-    },
+    isAnswering: () => answersGet(`${config.platform.schemaRegistry.url}/subjects`),
 
     async install(progress) {
       const fetched = await cachedDirectory(installDir, async (scratch) => {

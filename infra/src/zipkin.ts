@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { cachedDirectory } from './cached-download';
 import { findJava } from './java-runtime';
 import { InfraConfig, REPOSITORY_ROOT } from './infra-config';
-import { LocalServer } from './local-server';
+import { answersGet, LocalServer } from './local-server';
 import { dependencyPlugin, runMaven } from './maven';
 import { VERSIONS } from './versions';
 
@@ -30,14 +30,7 @@ export function zipkin(config: InfraConfig): LocalServer {
       marker: `-Densemble.component=${NAME}`,
     },
 
-    async isAnswering() {
-      try {
-        const response = await fetch(`${url.origin}/health`, { signal: AbortSignal.timeout(2_000) });
-        return response.ok;
-      } catch {
-        return false;
-      }
-    },
+    isAnswering: () => answersGet(`${url.origin}/health`),
 
     async install(progress) {
       const fetched = await cachedDirectory(installDir, async (scratch) => {
