@@ -1,7 +1,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { Type } from 'avsc';
 import { EnsembleEvent, EventCatalogue, EventType, EventTypes } from '@ensemble/events';
-import { EnsembleError } from '@ensemble/retry';
+import { EnsembleError, retry } from '@ensemble/retry';
 import { AvroBoundsError, decodeAvroBody } from './bounded-avro';
 import { EVENT_COMPATIBILITY } from './schema-compatibility';
 import { UndecodableRecordError } from './undecodable-record-error';
@@ -167,12 +167,12 @@ export class EventCodec {
       const definition = this.catalogue.find(eventType);
       if (!definition) throw new EventNotEncodableError(eventType, [], `there is no schema for ${eventType} in the catalogue`);
       const { schema, subject } = definition;
-      id = this.registry
-        .register(
-          { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-          { subject, compatibility: COMPATIBILITY[EVENT_COMPATIBILITY] },
-        )
-        .then((registered) => registered.id);
+      // Tried again before giving up: two processes registering a new subject at once race on its
+      // compatibility rule in Apicurio ("A rule named 'COMPATIBILITY' already exists"), and the loser's next try finds it set.
+      id = retry(
+        () => this.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject, compatibility: COMPATIBILITY[EVENT_COMPATIBILITY] }),
+        { attempts: 3, initialMs: 50, maxMs: 200 },
+      ).then((registered) => registered.id);
       id.catch(() => this.schemaIds.delete(eventType));
       this.schemaIds.set(eventType, id);
     }
