@@ -1,4 +1,5 @@
 import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
+import { traceIdOf } from '@ensemble/tracing';
 import { eventually } from './choreography';
 
 /** A span as Zipkin's API v2 returns it. */
@@ -34,7 +35,7 @@ export function paymentTrace(traceId: string): Promise<ZipkinSpan[]> {
 
 /** The trace a response names in its traceresponse header, if it names one. */
 export function traceIdAnswered(response: { headers: Headers }): string | undefined {
-  return /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(response.headers.get('traceresponse') ?? '')?.[1];
+  return traceIdOf(response.headers.get('traceresponse') ?? undefined);
 }
 
 /** The span `service` recorded under `name` in `spans`; fails unless there is exactly one. */

@@ -28,7 +28,7 @@ export function traceparentOrNew(traceparent?: string): string {
 
 /** The trace id a `traceparent` names, if it is valid. */
 export function traceIdOf(traceparent?: string): string | undefined {
-  return traceparent ? TRACEPARENT.exec(traceparent.trim().toLowerCase())?.[1] : undefined;
+  return validTraceparent(traceparent)?.split('-')[1];
 }
 
 /**
