@@ -10,4 +10,6 @@ export * from './outbox-settings';
 export * from './services';
 export * from './service-urls';
 export * from './tracing-settings';
+export * from './mail-settings';
+export * from './work-queue-settings';
 export * from './platform-config.module';

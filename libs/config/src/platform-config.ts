@@ -3,9 +3,11 @@ import { DatabaseSettings, loadDatabaseSettings } from './database-settings';
 import { brokerList, httpUrl, parseEnvironment, parseSections, postgresUrl } from './environment';
 import { HttpSettings, loadHttpSettings } from './http-settings';
 import { loadLoggingSettings, LoggingSettings } from './logging-settings';
+import { loadMailSettings, MailSettings } from './mail-settings';
 import { loadOutboxSettings, OutboxSettings } from './outbox-settings';
 import { loadServiceUrls } from './service-urls';
 import { loadTracingSettings, TracingSettings } from './tracing-settings';
+import { loadWorkQueueSettings, WorkQueueSettings } from './work-queue-settings';
 import { databaseUrlVariable, ProcessName, SERVICE_NAMES, ServiceName } from './services';
 
 /** Where the shared infrastructure is: what every service and tool of Ensemble connects to. */
@@ -26,6 +28,8 @@ export interface PlatformConfig extends PlatformEndpoints {
   outbox: OutboxSettings;
   logging: LoggingSettings;
   tracing: TracingSettings;
+  workQueue: WorkQueueSettings;
+  mail: MailSettings;
 }
 
 export const LOCAL_DEFAULTS = {
@@ -61,6 +65,8 @@ export function loadPlatformConfig(env: Record<string, string | undefined> = pro
     logging: () => loadLoggingSettings(env),
     serviceUrls: () => loadServiceUrls(env),
     tracing: () => loadTracingSettings(env),
+    workQueue: () => loadWorkQueueSettings(env),
+    mail: () => loadMailSettings(env),
   });
   return { ...endpoints, ...settings };
 }
