@@ -143,6 +143,7 @@ describe('a bad record costs only itself', () => {
       const invoice = await codec.encode('InvoiceIssued', {
         envelope: { ...payment.envelope, eventId: randomUUID(), eventType: 'InvoiceIssued', producer: 'invoice' },
         invoiceId: randomUUID(),
+        customerEmail: null,
         invoiceNumber: '2026-999999',
         paymentId: payment.paymentId,
         customerId: payment.customerId,

@@ -27,7 +27,7 @@ export class InvoicesToIssue implements TransactionBuffer {
       const year = new Date(entry.payment.completedAt).getUTCFullYear();
       byYear.set(year, [...(byYear.get(year) ?? []), entry]);
     }
-    const issued: Array<{ invoice: Invoice; origin: EventOrigin }> = [];
+    const issued: Array<{ invoice: Invoice; customerEmail: string; origin: EventOrigin }> = [];
     // Years in ascending order, so that concurrent transactions lock their rows in the same order.
     for (const [year, entries] of [...byYear].sort(([a], [b]) => a - b)) {
       const [{ last_number: last }] = await preparedQuery<{ last_number: number }>(
@@ -49,20 +49,21 @@ export class InvoicesToIssue implements TransactionBuffer {
           currency: payment.currency,
           issuedAt: new Date(payment.completedAt),
         });
-        issued.push({ invoice, origin });
+        issued.push({ invoice, customerEmail: payment.customerEmail, origin });
       });
     }
     await insertInvoices(manager, issued.map(({ invoice }) => invoice));
     await this.outbox.appendAll(
       manager,
       'InvoiceIssued',
-      issued.map(({ invoice, origin }) => ({
+      issued.map(({ invoice, customerEmail, origin }) => ({
         aggregate: { type: 'Invoice', id: invoice.id },
         facts: {
           invoiceId: invoice.id,
           invoiceNumber: invoice.number,
           paymentId: invoice.paymentId,
           customerId: invoice.customerId,
+          customerEmail,
           lines: invoice.lines,
           totalMinor: invoice.totalMinor,
           currency: invoice.currency,

@@ -9,7 +9,7 @@ import { Shipment } from './shipment.entity';
 
 /** A transaction's shipments, scheduled together: one insert of the shipments and one of their ShipmentScheduled events. */
 export class ShipmentsToSchedule implements TransactionBuffer {
-  private readonly shipments: Array<{ shipment: Shipment; origin: EventOrigin }> = [];
+  private readonly shipments: Array<{ shipment: Shipment; customerEmail: string; origin: EventOrigin }> = [];
 
   constructor(private readonly outbox: OutboxWriter) {}
 
@@ -22,7 +22,7 @@ export class ShipmentsToSchedule implements TransactionBuffer {
       scheduledFor: new Date(dispatchTime(payment.completedAt)),
       status: 'scheduled' as const,
     });
-    this.shipments.push({ shipment, origin });
+    this.shipments.push({ shipment, customerEmail: payment.customerEmail, origin });
   }
 
   async flush(manager: EntityManager): Promise<void> {
@@ -30,7 +30,7 @@ export class ShipmentsToSchedule implements TransactionBuffer {
     await this.outbox.appendAll(
       manager,
       'ShipmentScheduled',
-      this.shipments.map(({ shipment, origin }) => ({
+      this.shipments.map(({ shipment, customerEmail, origin }) => ({
         aggregate: { type: 'Shipment', id: shipment.id },
         facts: {
           shipmentId: shipment.id,
@@ -38,6 +38,7 @@ export class ShipmentsToSchedule implements TransactionBuffer {
           items: shipment.items,
           address: shipment.address,
           scheduledFor: shipment.scheduledFor.getTime(),
+          customerEmail,
         },
         origin,
       })),

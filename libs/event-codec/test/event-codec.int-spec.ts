@@ -77,6 +77,7 @@ describe('EventCodec', () => {
         invoiceNumber: '2026-000001',
         paymentId,
         customerId: 'customer-1',
+        customerEmail: null,
         lines: [],
         totalMinor: 0,
         currency: 'EUR',

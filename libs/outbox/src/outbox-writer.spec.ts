@@ -13,6 +13,7 @@ const shipment: EventEntry<'ShipmentScheduled'> = {
     shipmentId,
     paymentId: '7d1c0e8a-1111-4a2b-8c3d-4e5f6a7b8c9d',
     items: [{ sku: 'BOOK-1', quantity: 1 }],
+    customerEmail: 'ada@example.com',
     address: { name: 'Ada Lovelace', line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' },
     scheduledFor: 0,
   },
