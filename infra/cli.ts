@@ -1,6 +1,6 @@
 /**
  * npm run infra:up | infra:down | infra:status
- * Starts, stops and shows the local Kafka, schema registry and PostgreSQL databases.
+ * Starts, stops and shows the local Kafka, schema registry, Zipkin, MailDev and PostgreSQL databases.
  * `topics` only applies infra/topics.yaml to the configured cluster (docker-compose.yml uses it).
  */
 import { ConfigurationError, parseCommandLine } from '@ensemble/config';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     case 'up': {
       const report = await stack.up(progress);
       const changed =
-        [report.postgres, report.kafka, report.schemaRegistry, report.zipkin].includes('started') ||
+        [report.postgres, report.kafka, report.schemaRegistry, report.zipkin, report.maildev].includes('started') ||
         report.databasesCreated.length > 0 ||
         report.topicChanges.length > 0 ||
         report.compatibilitySet;
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
           `  Kafka            ${config.platform.kafka.brokers.join(',')}\n` +
           `  Schema registry  ${config.platform.schemaRegistry.url}\n` +
           `  Zipkin           ${stack.zipkin.endpoint} (traces${config.platform.tracing.enabled ? '' : '; OTEL_SDK_DISABLED=true: none recorded'})\n` +
+          `  MailDev          ${config.platform.mail.smtpUrl} (emails to read at ${config.platform.mail.webUrl})\n` +
           `  PostgreSQL       ${Object.values(config.platform.databases).join(' ')}\n` +
           `  Logs             ${config.runDir}\n` +
           `  Kafka's data     ${config.dataDir}`,

@@ -6,6 +6,7 @@ import { InfraError } from './infra-error';
 import { InfraConfig } from './infra-config';
 import { kafkaBroker } from './kafka-broker';
 import { ensureRunning, EnsureOutcome, LocalServer, Progress, stopServer } from './local-server';
+import { maildev, MailDevServer } from './maildev';
 import { LocalPostgres } from './postgres';
 import { ensureDefaultCompatibility, schemaRegistry } from './schema-registry';
 import { applyTopics, TopicChange } from './topics';
@@ -16,6 +17,7 @@ export interface UpReport {
   kafka: EnsureOutcome;
   schemaRegistry: EnsureOutcome;
   zipkin: EnsureOutcome;
+  maildev: EnsureOutcome;
   databasesCreated: string[];
   topicChanges: TopicChange[];
   compatibilitySet: boolean;
@@ -27,36 +29,39 @@ export class LocalStack {
   readonly kafka: LocalServer;
   readonly schemaRegistry: LocalServer;
   readonly zipkin: LocalServer;
+  readonly maildev: MailDevServer;
 
   constructor(private readonly config: InfraConfig) {
     this.postgres = new LocalPostgres(config);
     this.kafka = kafkaBroker(config);
     this.schemaRegistry = schemaRegistry(config);
     this.zipkin = zipkin(config);
+    this.maildev = maildev(config);
   }
 
   /** The servers infra:up runs as processes of its own. */
   get servers(): LocalServer[] {
-    return [this.kafka, this.schemaRegistry, this.zipkin];
+    return [this.kafka, this.schemaRegistry, this.zipkin, this.maildev];
   }
 
   /** Brings up whatever is not answering yet; a second run changes nothing. */
   async up(progress: Progress): Promise<UpReport> {
     const postgres = await this.postgres.ensureRunning(progress);
     const databasesCreated = await this.postgres.ensureDatabases(progress);
-    // JVMs that take seconds to start; they do not depend on each other.
-    const [kafka, schemaRegistry, zipkin] = await Promise.all([
+    // JVMs that take seconds to start, and MailDev; they do not depend on each other.
+    const [kafka, schemaRegistry, zipkin, maildev] = await Promise.all([
       ensureRunning(this.kafka, progress),
       ensureRunning(this.schemaRegistry, progress),
       ensureRunning(this.zipkin, progress),
+      ensureRunning(this.maildev, progress),
     ]);
     const topicChanges = await applyDeclaredTopics(this.config.platform, progress);
     const compatibilitySet = await ensureDefaultCompatibility(this.config.platform.schemaRegistry.url);
     if (compatibilitySet) progress('schema-registry', 'default compatibility set to BACKWARD');
-    return { postgres, kafka, schemaRegistry, zipkin, databasesCreated, topicChanges, compatibilitySet };
+    return { postgres, kafka, schemaRegistry, zipkin, maildev, databasesCreated, topicChanges, compatibilitySet };
   }
 
-  /** Stops only what infra:up started: our Kafka, registry and Zipkin processes, and PostgreSQL if it was down before. */
+  /** Stops only what infra:up started: our Kafka, registry, Zipkin and MailDev processes, and PostgreSQL if it was down before. */
   async down(progress: Progress): Promise<void> {
     const servers = this.servers;
     const stopped = await Promise.all(servers.map((server) => stopServer(server)));

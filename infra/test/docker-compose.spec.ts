@@ -40,6 +40,12 @@ describe('docker-compose.yml', () => {
     expect(services.zipkin.image).toBe(`openzipkin/zipkin:${VERSIONS.zipkin}`);
   });
 
+  it('runs MailDev at the version npm start runs from node_modules, on its default ports', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'node_modules', 'maildev', 'package.json'), 'utf8')) as { version: string };
+    expect(services.maildev.image).toBe(`maildev/maildev:${version}`);
+    expect(services.maildev.ports).toEqual(['1025:1025', '1080:1080']);
+  });
+
   it('creates one PostgreSQL database per service', () => {
     const sql = readFileSync(join(root, 'infra', 'docker', 'create-databases.sql'), 'utf8');
     const created = [...sql.matchAll(/CREATE DATABASE (\w+);/g)].map((match) => match[1]);
@@ -62,6 +68,11 @@ describe('docker-compose.yml', () => {
       expect(new URL(config.databases[service]).pathname).toBe(`/${service}`);
       expect(new URL(config.tracing.zipkinEndpoint).host).toBe('zipkin:9411');
       expect(environment.HTTP_PORT).toBe(String(DEFAULT_HTTP_PORTS[service]));
+    });
+
+    it('sends mail to the MailDev container and links to its web UI where the host publishes it', () => {
+      expect(Object.keys(environment)).toEqual(expect.arrayContaining(['SMTP_URL', 'MAIL_WEB_URL']));
+      expect(loadPlatformConfig(environment).mail).toMatchObject({ smtpUrl: 'smtp://maildev:1025', webUrl: 'http://127.0.0.1:1080' });
     });
 
     it('starts after the topics are applied and the registry and database are healthy', () => {
@@ -96,6 +107,7 @@ describe('docker-compose.yml', () => {
       expect(new URL(config.schemaRegistry.url).hostname).toBe('schema-registry');
       expect(new URL(config.tracing.zipkinEndpoint).host).toBe('zipkin:9411');
       expect(SERVICE_NAMES.map((service) => new URL(config.serviceUrls[service]).host)).toEqual(SERVICE_NAMES.map((service) => `${service}:${DEFAULT_HTTP_PORTS[service]}`));
+      expect(config.mail).toMatchObject({ smtpUrl: 'smtp://maildev:1025', webUrl: 'http://127.0.0.1:1080' });
       expect(Object.keys(environment).filter((name) => name.endsWith('_DATABASE_URL'))).toEqual([]);
       expect(environment.HTTP_PORT).toBe(String(DEFAULT_HTTP_PORTS.console));
       expect(definition.command).toEqual(['node', 'dist/apps/console/src/main.js']);

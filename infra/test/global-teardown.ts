@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { run, TestStackMarker } from './global-setup';
 
 /**
- * The run's broker, registry, log and databases go when it ends, passed or failed; a run of unit
- * specs alone (`--globalSetup=''`) started none and removes none, even while another run uses them.
+ * The run's broker, registry, MailDev, log, emails and databases go when it ends, passed or failed; a
+ * run of unit specs alone (`--globalSetup=''`) started none and removes none, even while another run
+ * uses them.
  */
 export default async function globalTeardown(): Promise<void> {
   if (!(globalThis as TestStackMarker).testStackStarted) return;

@@ -1,2 +1,3 @@
+export * from './maildev-command';
 export * from './spawn-service';
 export * from './wait-until-healthy';

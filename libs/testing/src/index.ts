@@ -11,3 +11,5 @@ export * from './scratch-postgres';
 export * from './json-log';
 export * from './zipkin-traces';
 export * from './scraped-metrics';
+export * from './maildev';
+export * from './private-maildev';
