@@ -1,7 +1,7 @@
 import { PlatformConfig } from '@ensemble/config';
 import { loadTopicDeclarations, TOPICS_FILE } from '@ensemble/contract';
 import { createKafka } from '@ensemble/kafka/create-kafka';
-import { runningPid } from './detached-process';
+import { runningPid } from '@ensemble/process';
 import { InfraError } from './infra-error';
 import { InfraConfig } from './infra-config';
 import { kafkaBroker } from './kafka-broker';

@@ -1,2 +1,3 @@
 export * from './spawn-service';
 export * from './wait-until-healthy';
+export * from './detached-process';
