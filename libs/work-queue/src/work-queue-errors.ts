@@ -22,27 +22,28 @@ const PRECONDITION_FAILED = 406;
 const BASIC_PUBLISH = { classId: 60, methodId: 40 };
 
 /**
- * Whether the broker refused a publish because of the message itself, so that sending the same
+ * Whether the broker closed a channel because of a message published on it, so that sending the same
  * message again can never succeed: RabbitMQ closes the channel with 406 PRECONDITION_FAILED on
  * basic.publish for a message larger than its `max_message_size`. amqplib hands each unconfirmed
  * message of the channel a bare "channel closed"; the close itself comes as the channel's error.
  * A nack is not such a refusal: RabbitMQ nacks when a queue refuses more for now or on an internal
  * error, and amqplib's "message nacked" says nothing more.
  */
-function isMessageRefused(error: AmqpCloseError): boolean {
-  return error.code === PRECONDITION_FAILED && error.classId === BASIC_PUBLISH.classId && error.methodId === BASIC_PUBLISH.methodId;
+export function isMessageRefusal(channelError: unknown): boolean {
+  const error = channelError as AmqpCloseError | undefined;
+  return error?.code === PRECONDITION_FAILED && error.classId === BASIC_PUBLISH.classId && error.methodId === BASIC_PUBLISH.methodId;
 }
 
 /**
- * A publish that was not confirmed. Retriable unless the broker refused the message for good
- * ({@link isRefusedForGood}); then the rest of a batch may well have been refused only because
- * the channel closed under it.
+ * A publish that was not confirmed. Retriable unless the broker refused a message of it for good
+ * ({@link isRefusedForGood}); then the rest of a batch may well have failed only because the
+ * channel closed under them.
  */
 export class WorkQueuePublishFailed extends EnsembleError {
   readonly refusedForGood: boolean;
 
   constructor(message: string, options: { cause?: unknown; refusedForGood?: boolean } = {}) {
-    const refusedForGood = options.refusedForGood ?? (typeof options.cause === 'object' && options.cause !== null && isMessageRefused(options.cause as AmqpCloseError));
+    const refusedForGood = options.refusedForGood ?? false;
     super(message, { retriable: !refusedForGood, cause: options.cause });
     this.refusedForGood = refusedForGood;
   }
