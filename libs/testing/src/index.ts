@@ -11,3 +11,4 @@ export * from './scratch-postgres';
 export * from './json-log';
 export * from './zipkin-traces';
 export * from './scraped-metrics';
+export * from './private-rabbitmq-node';
