@@ -1,6 +1,6 @@
 /**
  * npm run infra:up | infra:down | infra:status
- * Starts, stops and shows the local Kafka, schema registry and PostgreSQL databases.
+ * Starts, stops and shows the local Kafka, schema registry, Zipkin, PostgreSQL databases and RabbitMQ.
  * `topics` only applies infra/topics.yaml to the configured cluster (docker-compose.yml uses it).
  */
 import { ConfigurationError, parseCommandLine } from '@ensemble/config';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     case 'up': {
       const report = await stack.up(progress);
       const changed =
-        [report.postgres, report.kafka, report.schemaRegistry, report.zipkin].includes('started') ||
+        [report.postgres, report.kafka, report.schemaRegistry, report.zipkin, report.rabbitMq].includes('started') ||
         report.databasesCreated.length > 0 ||
         report.topicChanges.length > 0 ||
         report.compatibilitySet;
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
           `  Schema registry  ${config.platform.schemaRegistry.url}\n` +
           `  Zipkin           ${stack.zipkin.endpoint} (traces${config.platform.tracing.enabled ? '' : '; OTEL_SDK_DISABLED=true: none recorded'})\n` +
           `  PostgreSQL       ${Object.values(config.platform.databases).join(' ')}\n` +
+          `  RabbitMQ         ${stack.rabbitMq.endpoint} (work queues)\n` +
           `  Logs             ${config.runDir}\n` +
           `  Kafka's data     ${config.dataDir}`,
       );

@@ -13,6 +13,7 @@ describe('infra:up', () => {
       kafka: 'already running',
       schemaRegistry: 'already running',
       zipkin: 'already running',
+      rabbitMq: 'already running',
       databasesCreated: [],
       topicChanges: [],
       compatibilitySet: false,
