@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { run, TestStackMarker } from './global-setup';
 
 /**
- * The run's broker, registry, log and databases go when it ends, passed or failed; a run of unit
+ * The run's broker, registry, RabbitMQ node, log and databases go when it ends, passed or failed; a run of unit
  * specs alone (`--globalSetup=''`) started none and removes none, even while another run uses them.
  */
 export default async function globalTeardown(): Promise<void> {
