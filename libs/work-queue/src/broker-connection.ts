@@ -1,4 +1,4 @@
-import { ChannelModel, ConfirmChannel, connect, Message, Options } from 'amqplib';
+import { ChannelModel, connect, Message, Options } from 'amqplib';
 
 /** How long a connection attempt waits for the broker before it fails. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -23,17 +23,6 @@ export async function brokerAnswers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/**
- * Publishes to `queue` through the default exchange, persistent, and resolves once the broker
- * confirmed the message: it is then on disk in the queue. Rejects with amqplib's error on a nack, a
- * closed channel, or a message amqplib cannot encode.
- */
-export function publishConfirmed(channel: ConfirmChannel, queue: string, body: Buffer, options: Options.Publish): Promise<void> {
-  return new Promise((resolve, reject) => {
-    channel.sendToQueue(queue, body, { ...options, persistent: true }, (error: unknown) => (error ? reject(error) : resolve()));
-  });
 }
 
 /** The properties a job keeps when the work queue sends it on (to a delay queue, the dead-letter queue, back to work), with new headers. */

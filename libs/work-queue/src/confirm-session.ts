@@ -1,5 +1,11 @@
-import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import { connectToBroker } from './broker-connection';
+import { WorkQueuePublishFailed } from './work-queue-errors';
+
+/** A publish as the broker's return of it names it: its queue (the routing key) and its messageId. */
+function publishKey(queue: string, messageId: unknown): string {
+  return `${queue}\u0000${String(messageId)}`;
+}
 
 /**
  * A connection with one confirm channel, lost together: a channel the broker closes takes its
@@ -11,10 +17,13 @@ export class ConfirmSession {
   private closed = false;
   private channelError?: Error;
   private connectionError?: Error;
+  /** Publishes the broker returned as unroutable, until their confirmation is seen. */
+  private readonly returned = new Map<string, number>();
 
   private constructor(
     readonly connection: ChannelModel,
     readonly channel: ConfirmChannel,
+    private readonly onLost: (reason: Error) => void,
   ) {}
 
   get lost(): boolean {
@@ -37,18 +46,17 @@ export class ConfirmSession {
       await connection.close().catch(() => undefined);
       throw error;
     }
-    const session = new ConfirmSession(connection, channel);
-    const lose = () => {
-      if (session.closed) return;
-      session.closed = true;
-      void connection.close().catch(() => undefined);
-      // amqplib closes the channels of a lost connection before it emits the connection's error: told a moment later, the reason is complete.
-      queueMicrotask(() => onLost(session.lostBecause!));
-    };
+    const session = new ConfirmSession(connection, channel, onLost);
+    const lose = () => session.drop();
+    // The broker's reason for closing the channel comes before its 'close'.
     channel.on('error', (error: Error) => {
       session.channelError = error;
     });
     channel.on('close', lose);
+    channel.on('return', (message: Message) => {
+      const key = publishKey(message.fields.routingKey, message.properties.messageId);
+      session.returned.set(key, (session.returned.get(key) ?? 0) + 1);
+    });
     connection.on('error', (error: Error) => {
       session.connectionError = error;
     });
@@ -62,13 +70,44 @@ export class ConfirmSession {
    * as if the acknowledgement had never come; once the broker has closed the channel, it has them all.
    */
   async close(): Promise<void> {
-    const wasOpen = !this.closed;
-    if (wasOpen) {
+    if (!this.closed) {
       this.closed = true;
       this.channelError = new Error('closed by its owner');
       await this.channel.close().catch(() => undefined);
     }
     await this.connection.close().catch(() => undefined);
+  }
+
+  /**
+   * Publishes to `queue` through the default exchange, persistent, and resolves once the broker has
+   * confirmed it: it is then on disk in the queue. Rejects with amqplib's error on a nack, a closed
+   * channel, or a message amqplib cannot encode. The broker confirms a message it could not route
+   * all the same, after returning it: published mandatory, such a return means the queue went
+   * missing after it was declared; the session is then dropped as lost, for its user to connect
+   * afresh and declare the queue again, and the publish fails.
+   */
+  async publish(queue: string, body: Buffer, options: Options.Publish): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.channel.sendToQueue(queue, body, { ...options, persistent: true, mandatory: true }, (error: unknown) => (error ? reject(error) : resolve()));
+    });
+    const key = publishKey(queue, options.messageId);
+    const returns = this.returned.get(key);
+    if (returns === undefined) return;
+    if (returns > 1) this.returned.set(key, returns - 1);
+    else this.returned.delete(key);
+    const missing = new WorkQueuePublishFailed(`queue ${queue} is missing: the broker returned job ${String(options.messageId)} as unroutable`);
+    this.drop(missing);
+    throw missing;
+  }
+
+  /** Takes the session as lost, closing what is left of it, and tells its owner once. */
+  private drop(reason?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.channelError ??= reason;
+    void this.connection.close().catch(() => undefined);
+    // amqplib closes the channels of a lost connection before it emits the connection's error: told a moment later, the reason is complete.
+    queueMicrotask(() => this.onLost(this.lostBecause!));
   }
 
   /** Runs `prepare` on the fresh channel (declaring queues, setting prefetch); closes the session if it fails. */

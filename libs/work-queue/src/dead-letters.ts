@@ -1,5 +1,5 @@
 import type { GetMessage } from 'amqplib';
-import { connectToBroker, forwardedProperties, publishConfirmed } from './broker-connection';
+import { connectToBroker, forwardedProperties } from './broker-connection';
 import { ConfirmSession } from './confirm-session';
 import { DeadLetter, deadLetterOf, redrivenHeaders } from './dead-letter';
 import { headersAsStrings } from './job';
@@ -44,7 +44,7 @@ export async function redriveDeadLetters(url: string, queue: string): Promise<nu
     let moved = 0;
     for (let message: GetMessage | false; moved < messageCount && (message = await channel.get(deadLetters, { noAck: false })); moved++) {
       const headers = redrivenHeaders(headersAsStrings(message.properties.headers), new Date());
-      await publishConfirmed(channel, queue, message.content, forwardedProperties(message, headers));
+      await session.publish(queue, message.content, forwardedProperties(message, headers));
       channel.ack(message);
     }
     return moved;

@@ -1,5 +1,3 @@
-import type { Message } from 'amqplib';
-import { publishConfirmed } from './broker-connection';
 import { brokerEndpoint } from './broker-endpoint';
 import { ConfirmSession } from './confirm-session';
 import { NewJob } from './job';
@@ -20,8 +18,6 @@ export interface WorkQueueAddress {
  */
 export class WorkQueuePublisher {
   private session?: ConfirmSession;
-  /** Jobs the broker returned as unroutable on the current session: their queue was deleted after it was declared. */
-  private returned = new Set<string>();
 
   constructor(private readonly address: WorkQueueAddress) {}
 
@@ -30,11 +26,8 @@ export class WorkQueuePublisher {
     if (this.session && !this.session.lost) return;
     await this.disconnect();
     const session = await ConfirmSession.open(this.address.url, `work-queue-publisher ${this.address.queue}`);
-    const returned = new Set<string>();
-    session.channel.on('return', (message: Message) => returned.add(String(message.properties.messageId)));
     await session.prepared((channel) => declareTopology(channel, workQueueTopology(this.address.queue, this.address.retryDelaysMs)));
     this.session = session;
-    this.returned = returned;
   }
 
   /**
@@ -48,17 +41,9 @@ export class WorkQueuePublisher {
       throw new WorkQueuePublishFailed(`not connected to ${brokerEndpoint(this.address.url)}: connect() first`, { cause: session?.lostBecause });
     }
     // amqplib buffers what the socket cannot take yet; the caller bounds a batch.
-    const outcomes = await Promise.allSettled(
-      jobs.map((job) => publishConfirmed(session.channel, this.address.queue, job.body, { messageId: job.messageId, headers: job.headers, mandatory: true })),
-    );
+    const outcomes = await Promise.allSettled(jobs.map((job) => session.publish(this.address.queue, job.body, { messageId: job.messageId, headers: job.headers })));
     const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failed) throw this.publishFailure(session, failed.reason);
-    const returned = jobs.find((job) => this.returned.has(job.messageId));
-    if (returned) {
-      // The broker confirms a returned job all the same. Its queue is gone; the next connect() declares it again.
-      await session.close();
-      throw new WorkQueuePublishFailed(`queue ${this.address.queue} is missing: the broker returned job ${returned.messageId} as unroutable`);
-    }
   }
 
   async disconnect(): Promise<void> {
@@ -68,6 +53,8 @@ export class WorkQueuePublisher {
   }
 
   private publishFailure(session: ConfirmSession, error: unknown): WorkQueuePublishFailed {
+    // A queue gone missing (the next connect() declares it again).
+    if (error instanceof WorkQueuePublishFailed) return error;
     const where = `publishing to ${this.address.queue} on ${brokerEndpoint(this.address.url)}`;
     if (error instanceof RangeError) {
       // Thrown by amqplib before anything is sent: a table of headers larger than it can encode.

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ConsumeMessage } from 'amqplib';
 import { BackoffOptions, endedBy, EnsembleError, Progressed, retry, transient } from '@ensemble/retry';
 import { afterFailure } from './after-failure';
-import { forwardedProperties, publishConfirmed } from './broker-connection';
+import { forwardedProperties } from './broker-connection';
 import { ConfirmSession } from './confirm-session';
 import { deadLetterHeaders } from './dead-letter';
 import { failureReason, Job, JOB_HEADERS, jobOf } from './job';
@@ -217,7 +217,7 @@ export class WorkQueueWorker extends EventEmitter<WorkQueueWorkerEvents> {
         ? { ...job.headers, [JOB_HEADERS.attempts]: String(next.attempts) }
         : deadLetterHeaders(job.headers, { reason, attempts: next.attempts, failedAt: new Date() });
     try {
-      await publishConfirmed(session.channel, next.queue, message.content, forwardedProperties(message, headers));
+      await session.publish(next.queue, message.content, forwardedProperties(message, headers));
     } catch (publishError) {
       this.requeue(session, message, job, `moving it to ${next.queue} failed (${failureReason(publishError)}) after: ${reason}`);
       return;

@@ -3,8 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { retry } from '@ensemble/retry';
+import { isRetriable, retry } from '@ensemble/retry';
 import { eventually, PrivateRabbitMqNode } from '@ensemble/testing';
+import { connectToBroker } from '../src/broker-connection';
 import { Job, NewJob } from '../src/job';
 import { listDeadLetters, redriveDeadLetters } from '../src/dead-letters';
 import { measureWorkQueue } from '../src/measure-work-queue';
@@ -216,6 +217,42 @@ describe('work queue against a RabbitMQ node of its own', () => {
     await publisher.connect();
     await publisher.publish([newJob('after')]);
     expect((await measureWorkQueue(node.url, queue, RETRY_DELAYS_MS)).ready).toBe(2);
+  });
+
+  /** As an operator might, under a running publisher or worker. */
+  async function deleteQueue(name: string): Promise<void> {
+    const connection = await connectToBroker(node.url, 'spec');
+    const channel = await connection.createChannel();
+    await channel.deleteQueue(name);
+    await channel.close();
+    await connection.close();
+  }
+
+  it('fails a publish to a queue deleted after it was declared, as worth sending again, and declares it again on the next connect()', async () => {
+    const queue = 'spec.deleted-work-queue';
+    const publisher = await connectedPublisher(queue);
+    await deleteQueue(queue);
+    const failure = await publisher.publish([newJob('lost-in-transit')]).catch((error: unknown) => error);
+    expect((failure as Error).message).toBe(`queue ${queue} is missing: the broker returned job lost-in-transit as unroutable`);
+    expect(isRetriable(failure)).toBe(true);
+    await publisher.connect();
+    await publisher.publish([newJob('lost-in-transit')]);
+    expect((await measureWorkQueue(node.url, queue, RETRY_DELAYS_MS)).ready).toBe(1);
+  });
+
+  it('keeps a failed job whose delay queue was deleted: the worker reconnects, declares it again and retries the job', async () => {
+    const queue = 'spec.deleted-delay-queue';
+    const worker = await startedWorker(queue, async (job) => {
+      if (job.attempts === 0) throw new Error('first try fails');
+    });
+    const requeued: string[] = [];
+    worker.on('requeued', ({ reason }) => requeued.push(reason));
+    await deleteQueue(`${queue}.delay-200`);
+    const done = once(worker, 'done');
+    await (await connectedPublisher(queue)).publish([newJob('survivor')]);
+    const [{ job }] = (await done) as [{ job: Job }];
+    expect(job).toMatchObject({ messageId: 'survivor', attempts: 1 });
+    expect(requeued).toEqual([]);
   });
 
   it('loses no job when the node is killed and then restarted under a steady load: the publisher sends unconfirmed batches again, and the worker reconnects by itself', async () => {
