@@ -37,9 +37,9 @@ module.exports = {
     },
     {
       name: 'testing-only-in-specs-and-drivers',
-      comment: 'libs/testing starts servers and writes test data: specs, e2e, bench and tools use it, running code never does.',
+      comment: 'libs/testing starts servers and writes test data: specs, the test stack (infra/test), e2e, bench and tools use it, running code never does.',
       severity: 'error',
-      from: { pathNot: [SPECS, '^libs/testing/', '^(e2e|bench|tools)/'] },
+      from: { pathNot: [SPECS, '^libs/testing/', '^infra/test/', '^(e2e|bench|tools)/'] },
       to: { path: '^libs/testing/' },
     },
     {

@@ -1,6 +1,6 @@
 /**
  * npm run infra:up | infra:down | infra:status
- * Starts, stops and shows the local Kafka, schema registry, Zipkin, MailDev and PostgreSQL databases.
+ * Starts, stops and shows the local Kafka, schema registry, Zipkin, MailDev, PostgreSQL databases and RabbitMQ.
  * `topics` only applies infra/topics.yaml to the configured cluster (docker-compose.yml uses it).
  */
 import { ConfigurationError, parseCommandLine } from '@ensemble/config';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     case 'up': {
       const report = await stack.up(progress);
       const changed =
-        [report.postgres, report.kafka, report.schemaRegistry, report.zipkin, report.maildev].includes('started') ||
+        [report.postgres, report.kafka, report.schemaRegistry, report.zipkin, report.maildev, report.rabbitMq].includes('started') ||
         report.databasesCreated.length > 0 ||
         report.topicChanges.length > 0 ||
         report.compatibilitySet;
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
           `  Zipkin           ${stack.zipkin.endpoint} (traces${config.platform.tracing.enabled ? '' : '; OTEL_SDK_DISABLED=true: none recorded'})\n` +
           `  MailDev          ${config.platform.mail.smtpUrl} (emails to read at ${config.platform.mail.webUrl})\n` +
           `  PostgreSQL       ${Object.values(config.platform.databases).join(' ')}\n` +
+          `  RabbitMQ         ${stack.rabbitMq.endpoint} (work queues)\n` +
           `  Logs             ${config.runDir}\n` +
           `  Kafka's data     ${config.dataDir}`,
       );

@@ -8,8 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { parseCommandLine } from '@ensemble/config';
+import { runningPid } from '@ensemble/process';
 import { ensureRunning } from '../../infra/src/local-server';
-import { runningPid } from '../../infra/src/detached-process';
 import { loadInfraConfig } from '../../infra/src/infra-config';
 import { kafkaBroker } from '../../infra/src/kafka-broker';
 import { runChaos } from './chaos-run';

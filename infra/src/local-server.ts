@@ -1,4 +1,4 @@
-import { DetachedProcess, runningPid, startDetached, stopDetached, tailOfLog } from './detached-process';
+import { DetachedProcess, runningPid, startDetached, stopDetached, tailOfLog } from '@ensemble/process';
 import { InfraError } from './infra-error';
 import { waitUntil } from './wait-until';
 

@@ -1,13 +1,14 @@
 import { PlatformConfig } from '@ensemble/config';
 import { loadTopicDeclarations, TOPICS_FILE } from '@ensemble/contract';
 import { createKafka } from '@ensemble/kafka/create-kafka';
-import { runningPid } from './detached-process';
+import { runningPid } from '@ensemble/process';
 import { InfraError } from './infra-error';
 import { InfraConfig } from './infra-config';
 import { kafkaBroker } from './kafka-broker';
 import { ensureRunning, EnsureOutcome, LocalServer, Progress, stopServer } from './local-server';
 import { maildev, MailDevServer } from './maildev';
 import { LocalPostgres } from './postgres';
+import { LocalRabbitMq, RabbitMqBroker } from './rabbitmq';
 import { ensureDefaultCompatibility, schemaRegistry } from './schema-registry';
 import { applyTopics, TopicChange } from './topics';
 import { zipkin } from './zipkin';
@@ -18,6 +19,7 @@ export interface UpReport {
   schemaRegistry: EnsureOutcome;
   zipkin: EnsureOutcome;
   maildev: EnsureOutcome;
+  rabbitMq: EnsureOutcome;
   databasesCreated: string[];
   topicChanges: TopicChange[];
   compatibilitySet: boolean;
@@ -31,7 +33,11 @@ export class LocalStack {
   readonly zipkin: LocalServer;
   readonly maildev: MailDevServer;
 
-  constructor(private readonly config: InfraConfig) {
+  /** `rabbitMq`: the machine's RabbitMQ unless told otherwise (the test stack runs a node of its own). */
+  constructor(
+    private readonly config: InfraConfig,
+    readonly rabbitMq: RabbitMqBroker = new LocalRabbitMq(config),
+  ) {
     this.postgres = new LocalPostgres(config);
     this.kafka = kafkaBroker(config);
     this.schemaRegistry = schemaRegistry(config);
@@ -48,25 +54,27 @@ export class LocalStack {
   async up(progress: Progress): Promise<UpReport> {
     const postgres = await this.postgres.ensureRunning(progress);
     const databasesCreated = await this.postgres.ensureDatabases(progress);
-    // JVMs that take seconds to start, and MailDev; they do not depend on each other.
-    const [kafka, schemaRegistry, zipkin, maildev] = await Promise.all([
+    // JVMs, MailDev and an Erlang node that take seconds to start; they do not depend on each other.
+    const [kafka, schemaRegistry, zipkin, maildev, rabbitMq] = await Promise.all([
       ensureRunning(this.kafka, progress),
       ensureRunning(this.schemaRegistry, progress),
       ensureRunning(this.zipkin, progress),
       ensureRunning(this.maildev, progress),
+      this.rabbitMq.ensureRunning(progress),
     ]);
     const topicChanges = await applyDeclaredTopics(this.config.platform, progress);
     const compatibilitySet = await ensureDefaultCompatibility(this.config.platform.schemaRegistry.url);
     if (compatibilitySet) progress('schema-registry', 'default compatibility set to BACKWARD');
-    return { postgres, kafka, schemaRegistry, zipkin, maildev, databasesCreated, topicChanges, compatibilitySet };
+    return { postgres, kafka, schemaRegistry, zipkin, maildev, rabbitMq, databasesCreated, topicChanges, compatibilitySet };
   }
 
-  /** Stops only what infra:up started: our Kafka, registry, Zipkin and MailDev processes, and PostgreSQL if it was down before. */
+  /** Stops only what infra:up started: our Kafka, registry, Zipkin and MailDev processes, and PostgreSQL and RabbitMQ if they were down before. */
   async down(progress: Progress): Promise<void> {
     const servers = this.servers;
     const stopped = await Promise.all(servers.map((server) => stopServer(server)));
     servers.forEach((server, index) => progress(server.name, stopped[index] ? 'stopped' : 'was not running (not ours to stop)'));
     if (this.postgres.stopIfStartedByUs()) progress('postgres', 'stopped (infra:up had started it)');
+    if (await this.rabbitMq.stopIfStartedByUs()) progress('rabbitmq', 'stopped (infra:up had started it)');
   }
 
   async status(): Promise<Array<{ component: string; endpoint: string; answering: boolean; ourPid?: number; log?: string }>> {
@@ -77,6 +85,7 @@ export class LocalStack {
         endpoint: new URL(this.config.schemaRegistryDatabaseUrl).host,
         answering: await this.postgres.isAnswering(),
       },
+      { component: 'rabbitmq', endpoint: this.rabbitMq.endpoint, answering: await this.rabbitMq.isAnswering() },
       ...(await Promise.all(
         servers.map(async (server) => ({
           component: server.name,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { databaseUrlVariable, DEFAULT_HTTP_PORTS, loadPlatformConfig, PROCESS_NAMES, SERVICE_NAMES } from '@ensemble/config';
+import { databaseUrlVariable, DEFAULT_HTTP_PORTS, loadPlatformConfig, loadWorkQueueSettings, PROCESS_NAMES, SERVICE_NAMES } from '@ensemble/config';
 import { VERSIONS } from '../src/versions';
 
 const root = join(__dirname, '..', '..');
@@ -14,6 +14,7 @@ interface ComposeService {
   ports?: string[];
   network_mode?: string;
   volumes?: string[];
+  healthcheck?: { test: string[] };
 }
 
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -44,6 +45,21 @@ describe('docker-compose.yml', () => {
     const { version } = JSON.parse(readFileSync(join(root, 'node_modules', 'maildev', 'package.json'), 'utf8')) as { version: string };
     expect(services.maildev.image).toBe(`maildev/maildev:${version}`);
     expect(services.maildev.ports).toEqual(['1025:1025', '1080:1080']);
+  });
+
+  it('runs RabbitMQ 3.10, whose quorum queues take the delay queues’ TTL and at-least-once dead-lettering, with a user of its own and a health check', () => {
+    expect(services.rabbitmq.image).toMatch(/^rabbitmq:3\.10(\.\d+)?-management$/);
+    expect(services.rabbitmq.environment).toMatchObject({ RABBITMQ_DEFAULT_USER: 'ensemble', RABBITMQ_DEFAULT_PASS: 'ensemble' });
+    expect(services.rabbitmq.volumes).toContain('rabbitmq-data:/var/lib/rabbitmq');
+    expect(services.rabbitmq.ports).toContain('5672:5672');
+    expect(services.rabbitmq.healthcheck?.test).toEqual(['CMD', 'rabbitmq-diagnostics', '-q', 'check_port_connectivity']);
+  });
+
+  it.each([...PROCESS_NAMES, 'kafka-topics'])('gives %s the work queue’s broker, with the user RabbitMQ is given', (name) => {
+    const environment = Object.fromEntries(Object.entries(services[name].environment ?? {}).map(([variable, value]) => [variable, String(value)]));
+    const url = new URL(loadWorkQueueSettings(environment).url);
+    expect(url.host).toBe('rabbitmq:5672');
+    expect([url.username, url.password]).toEqual([services.rabbitmq.environment?.RABBITMQ_DEFAULT_USER, services.rabbitmq.environment?.RABBITMQ_DEFAULT_PASS]);
   });
 
   it('creates one PostgreSQL database per service', () => {

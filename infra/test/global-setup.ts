@@ -6,7 +6,7 @@ const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const testStackCli = join(__dirname, 'test-stack-cli.ts');
 
 /**
- * Integration specs talk to a real Kafka, schema registry, MailDev and PostgreSQL, and start services
+ * Integration specs talk to a real Kafka, schema registry, MailDev, PostgreSQL and RabbitMQ, and start services
  * as real processes from dist/. The run gets a stack of its own (see test-stack.ts), started empty here while
  * the services are built, and removed by the global teardown; every spec and every process it starts
  * inherits the stack's variables. The browser specs drive Debian's chromium, installed here on a

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { run, TestStackMarker } from './global-setup';
 
 /**
- * The run's broker, registry, MailDev, log, emails and databases go when it ends, passed or failed; a
- * run of unit specs alone (`--globalSetup=''`) started none and removes none, even while another run
+ * The run's broker, registry, MailDev, RabbitMQ node, log, emails and databases go when it ends, passed or
+ * failed; a run of unit specs alone (`--globalSetup=''`) started none and removes none, even while another run
  * uses them.
  */
 export default async function globalTeardown(): Promise<void> {

@@ -14,6 +14,7 @@ describe('infra:up', () => {
       schemaRegistry: 'already running',
       zipkin: 'already running',
       maildev: 'already running',
+      rabbitMq: 'already running',
       databasesCreated: [],
       topicChanges: [],
       compatibilitySet: false,

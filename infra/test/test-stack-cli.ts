@@ -5,8 +5,7 @@
  * libraries' paths that Jest's global hooks cannot.
  */
 import { parseCommandLine } from '@ensemble/config';
-import { LocalStack } from '../src/stack';
-import { removeTestStack, testStackConfig, testStackEnvironment } from './test-stack';
+import { removeTestStack, testStack, testStackConfig, testStackEnvironment } from './test-stack';
 
 async function main(): Promise<void> {
   const { command } = parseCommandLine({
@@ -21,7 +20,7 @@ async function main(): Promise<void> {
       return;
     case 'up':
       await removeTestStack(config);
-      await new LocalStack(config).up((component, message) => console.log(`[test stack: ${component}] ${message}`));
+      await testStack(config).up((component, message) => console.log(`[test stack: ${component}] ${message}`));
       return;
     case 'down':
       await removeTestStack(config);

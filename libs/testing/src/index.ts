@@ -13,3 +13,4 @@ export * from './zipkin-traces';
 export * from './scraped-metrics';
 export * from './maildev';
 export * from './private-maildev';
+export * from './private-rabbitmq-node';

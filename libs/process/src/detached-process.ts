@@ -68,6 +68,16 @@ export async function stopDetached(process: DetachedProcess, graceMs = 30_000): 
   return true;
 }
 
+/** Kills our process's whole group at once (SIGKILL), as a crash would, and waits until it is gone. False when none was running. */
+export async function killDetached(process: DetachedProcess): Promise<boolean> {
+  const pid = runningPid(process);
+  rmSync(process.pidFile, { force: true });
+  if (pid === undefined) return false;
+  signalGroup(pid, 'SIGKILL');
+  await pollUntil(() => !isAlive(pid), { intervalMs: 50, description: `${process.name} to stop after SIGKILL` });
+  return true;
+}
+
 export function tailOfLog(logFile: string, lines = 15): string {
   if (!existsSync(logFile)) return '(no log yet)';
   return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
