@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
 import { Client } from 'pg';
-import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/config';
+import { loadPlatformConfig, reactingTo, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { EnsembleEvent, InvoiceIssued, loadEventCatalogue, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
@@ -12,7 +12,7 @@ import { Choreography, eventually, paymentBody, postPayment, TopicReader, waitUn
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'choreography-spec');
 const codec = createEventCodec(config.schemaRegistry.url, loadEventCatalogue());
-const CONSUMERS = CONSUMING_SERVICES;
+const CONSUMERS = reactingTo('PaymentCompleted');
 
 /** Each consuming service's database, to count effects directly. */
 const databases = Object.fromEntries(CONSUMERS.map((service) => [service, new Client({ connectionString: config.databases[service] })])) as Record<ServiceName, Client>;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
+import { loadPlatformConfig, reactingTo } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
@@ -15,7 +15,7 @@ import { FAILURE_HEADERS, failureTopics } from '@ensemble/event-consumer';
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'dead-letters-spec');
 const codec = createEventCodec(config.schemaRegistry.url, loadEventCatalogue());
-const CONSUMERS = CONSUMING_SERVICES;
+const CONSUMERS = reactingTo('PaymentCompleted');
 const ROOT = join(__dirname, '..');
 
 function paymentCompleted(customerId: string): PaymentCompleted {

@@ -8,6 +8,7 @@ import { loadEventCatalogue } from '@ensemble/events';
 import { CrmModule } from '../apps/crm/src/crm.module';
 import { DashboardsModule } from '../apps/dashboards/src/dashboards.module';
 import { InvoiceModule } from '../apps/invoice/src/invoice.module';
+import { NotificationsModule } from '../apps/notifications/src/notifications.module';
 import { PaymentsModule } from '../apps/payments/src/payments.module';
 import { ShippingModule } from '../apps/shipping/src/shipping.module';
 
@@ -18,6 +19,7 @@ const MODULES: Record<ServiceName, Type> = {
   crm: CrmModule,
   shipping: ShippingModule,
   dashboards: DashboardsModule,
+  notifications: NotificationsModule,
 };
 
 /** The controllers of a module and of every module it imports, as Nest would find them, without starting anything. */

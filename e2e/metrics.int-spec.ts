@@ -1,18 +1,26 @@
 import { Admin, Partitioners, Producer } from 'kafkajs';
-import { CONSUMING_SERVICES, loadPlatformConfig, PRODUCING_SERVICES, SERVICE_NAMES, ServiceName } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig, reactingTo, SERVICE_NAMES, ServiceName, SERVICES } from '@ensemble/config';
 import { failureTopics } from '@ensemble/event-consumer';
+import { loadEventCatalogue } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka/create-kafka';
 import { Choreography, eventually, paymentBody, postPayment, scrapeMetrics, ScrapedMetrics, waitUntilCaughtUp } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'metrics-spec');
 const PAYMENTS_TOPIC = 'payments.payment-completed';
-/** The event topics each consumer reads, as its `@EventPattern` handlers declare: each payment puts one record on each. */
-const EVENT_TOPICS: Record<string, string[]> = {
-  invoice: [PAYMENTS_TOPIC],
-  crm: [PAYMENTS_TOPIC],
-  shipping: [PAYMENTS_TOPIC],
-  dashboards: [PAYMENTS_TOPIC, 'invoice.invoice-issued', 'shipping.shipment-scheduled'],
+const catalogue = loadEventCatalogue();
+/** The event topics each consumer reads, as its declaration says: each payment puts one record on each. */
+const EVENT_TOPICS: Record<string, string[]> = Object.fromEntries(
+  CONSUMING_SERVICES.map((service) => [service, SERVICES[service].reactsTo.map((eventType) => catalogue.get(eventType).topic)]),
+);
+/**
+ * Rows each payment puts in each producing service's outbox, by destination: an event each for
+ * payments, invoice and shipping; for notifications, the jobs of the invoice's and the shipment's
+ * emails and, once they are sent, their EmailSent.
+ */
+const OUTBOX_ROWS_PER_PAYMENT: Record<'kafka' | 'rabbitmq', Partial<Record<ServiceName, number>>> = {
+  kafka: { payments: 1, invoice: 1, shipping: 1, notifications: 2 },
+  rabbitmq: { notifications: 2 },
 };
 const PAYMENTS = 25;
 
@@ -81,13 +89,20 @@ describe("the services' /metrics", () => {
     expect(posted.map(({ status }) => status)).toEqual(posted.map(() => 201));
 
     const appliedOn = (topic: string, after: Map<ServiceName, ScrapedMetrics>) => growth(before, after, 'ensemble_consumer_records_applied_total', { topic });
+    const published = (destination: 'kafka' | 'rabbitmq', after: Map<ServiceName, ScrapedMetrics>, name = 'ensemble_outbox_publish_latency_seconds_count') =>
+      growth(before, after, name, { destination });
+    const expectedRows = (destination: 'kafka' | 'rabbitmq') =>
+      Object.fromEntries(SERVICE_NAMES.map((service) => [service, (OUTBOX_ROWS_PER_PAYMENT[destination][service] ?? 0) * PAYMENTS]));
     const after = await eventually(
       async () => {
         const metrics = await scrape(SERVICE_NAMES);
         const applied = CONSUMING_SERVICES.every((service) => EVENT_TOPICS[service].every((topic) => appliedOn(topic, metrics)[service] >= PAYMENTS));
-        return applied && caughtUp(metrics) ? metrics : undefined;
+        const relayed = (['kafka', 'rabbitmq'] as const).every((destination) =>
+          SERVICE_NAMES.every((service) => published(destination, metrics)[service] >= expectedRows(destination)[service]),
+        );
+        return applied && relayed && caughtUp(metrics) ? metrics : undefined;
       },
-      `every consumer to apply ${PAYMENTS} records on each of its event topics and catch up`,
+      `every consumer to apply ${PAYMENTS} records on each of its event topics and catch up, and every relay to publish what they wrote`,
       120_000,
     );
 
@@ -95,27 +110,30 @@ describe("the services' /metrics", () => {
       const readers = CONSUMING_SERVICES.filter((service) => EVENT_TOPICS[service].includes(topic));
       expect({ topic, applied: appliedOn(topic, after) }).toEqual({ topic, applied: eachOf(readers, PAYMENTS, SERVICE_NAMES) });
     }
-    // Each payment is one row in each producing service's outbox, relayed and measured once, and one POST timed under its route.
-    expect(growth(before, after, 'ensemble_outbox_publish_latency_seconds_count')).toEqual(eachOf(PRODUCING_SERVICES, PAYMENTS, SERVICE_NAMES));
-    expect(growth(before, after, 'ensemble_outbox_batch_events_sum')).toEqual(eachOf(PRODUCING_SERVICES, PAYMENTS, SERVICE_NAMES));
+    // Each row of each outbox is relayed and measured once, under its destination, and each POST timed under its route.
+    for (const destination of ['kafka', 'rabbitmq'] as const) {
+      expect({ destination, published: published(destination, after) }).toEqual({ destination, published: expectedRows(destination) });
+      expect({ destination, batched: published(destination, after, 'ensemble_outbox_batch_events_sum') }).toEqual({ destination, batched: expectedRows(destination) });
+    }
     expect(growth(before, after, 'http_request_duration_seconds_count', { method: 'POST', route: '/payments', status_code: '201' })).toEqual(eachOf(['payments'], PAYMENTS, SERVICE_NAMES));
   });
 
-  it('counts one poison record as one dead letter for its reason in every consumer, whose lag comes back to 0', async () => {
+  it('counts one poison record as one dead letter for its reason in every consumer of its topic, whose lag comes back to 0', async () => {
     const deadLetters = { destination: 'dead-letter', reason: 'bad-magic-byte' };
+    const readers = reactingTo('PaymentCompleted');
     const before = await scrape(CONSUMING_SERVICES);
     await producer.send({ topic: PAYMENTS_TOPIC, acks: -1, messages: [{ key: 'metrics-spec-poison', value: Buffer.from('{"paymentId":"not wire format"}') }] });
 
     const after = await eventually(
       async () => {
         const metrics = await scrape(CONSUMING_SERVICES);
-        const counted = Object.values(growth(before, metrics, 'ensemble_consumer_records_rerouted_total', deadLetters)).every((grown) => grown >= 1);
+        const counted = readers.every((service) => growth(before, metrics, 'ensemble_consumer_records_rerouted_total', deadLetters)[service] >= 1);
         return counted && caughtUp(metrics) ? metrics : undefined;
       },
       'every consumer to dead-letter the poison record and catch up',
     );
-    expect(growth(before, after, 'ensemble_consumer_records_rerouted_total', deadLetters)).toEqual(eachOf(CONSUMING_SERVICES, 1));
+    expect(growth(before, after, 'ensemble_consumer_records_rerouted_total', deadLetters)).toEqual(eachOf(readers, 1, CONSUMING_SERVICES));
     // Nothing else was rerouted, to a retry topic or for another reason.
-    expect(growth(before, after, 'ensemble_consumer_records_rerouted_total')).toEqual(eachOf(CONSUMING_SERVICES, 1));
+    expect(growth(before, after, 'ensemble_consumer_records_rerouted_total')).toEqual(eachOf(readers, 1, CONSUMING_SERVICES));
   });
 });

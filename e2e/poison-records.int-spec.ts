@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IHeaders, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { CONSUMING_SERVICES, loadPlatformConfig, ServiceName } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig, reactingTo, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
@@ -21,6 +21,8 @@ import {
 } from '@ensemble/testing';
 import { verifyPayments } from '../apps/payments/cli/verify';
 
+/** The consumers of the payments topic, where most of the poison below is produced. */
+const PAYMENT_CONSUMERS = reactingTo('PaymentCompleted');
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'poison-records-spec');
 const codec = createEventCodec(config.schemaRegistry.url, loadEventCatalogue());
@@ -49,7 +51,7 @@ describe('a bad record costs only itself', () => {
   let producer: Producer;
 
   beforeAll(async () => {
-    for (const service of CONSUMING_SERVICES) databases.set(service, new Client({ connectionString: config.databases[service] }));
+    for (const service of PAYMENT_CONSUMERS) databases.set(service, new Client({ connectionString: config.databases[service] }));
     await Promise.all([...databases.values()].map((db) => db.connect()));
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -80,7 +82,7 @@ describe('a bad record costs only itself', () => {
     const { status, body } = await postPayment(choreography.url('payments'), paymentBody(7));
     expect(status).toBe(201);
     await eventually(
-      async () => ((await appliedBy('PaymentCompleted', body.id)).length === CONSUMING_SERVICES.length ? true : undefined),
+      async () => ((await appliedBy('PaymentCompleted', body.id)).length === PAYMENT_CONSUMERS.length ? true : undefined),
       'a good payment to reach every consumer',
       GOOD_PAYMENT_BUDGET_MS * 4,
     );
@@ -108,7 +110,7 @@ describe('a bad record costs only itself', () => {
     return letters;
   }
 
-  const everyConsumer = (reason: string): Expected => Object.fromEntries(CONSUMING_SERVICES.map((service) => [service, reason]));
+  const everyConsumer = (reason: string): Expected => Object.fromEntries(PAYMENT_CONSUMERS.map((service) => [service, reason]));
 
   async function produce(topic: string, value: Buffer | null, headers: IHeaders = {}, key: string = randomUUID()): Promise<void> {
     await producer.send({ topic, acks: -1, messages: [{ key, value, headers }] });
@@ -208,14 +210,14 @@ describe('a bad record costs only itself', () => {
       const customerId = `twice-${randomUUID()}`;
       const first = paymentCompletedEvent(9, { customerId });
       const again: PaymentCompleted = { ...first, envelope: { ...first.envelope, eventId: randomUUID() } };
-      const deadLetters = CONSUMING_SERVICES.map((service) => new TopicReader(kafka, failureTopics(service).deadLetter));
+      const deadLetters = PAYMENT_CONSUMERS.map((service) => new TopicReader(kafka, failureTopics(service).deadLetter));
       await Promise.all(deadLetters.map((reader) => reader.mark()));
       await expectCostsOnlyItself('the same payment under a second event id', {}, async () => {
         await produce(PAYMENTS_TOPIC, await codec.encode('PaymentCompleted', first), {}, first.paymentId);
         await produce(PAYMENTS_TOPIC, await codec.encode('PaymentCompleted', again), {}, first.paymentId);
       });
       await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);
-      expect((await appliedBy('PaymentCompleted', first.paymentId)).length).toBe(CONSUMING_SERVICES.length);
+      expect((await appliedBy('PaymentCompleted', first.paymentId)).length).toBe(PAYMENT_CONSUMERS.length);
       const count = async (service: ServiceName, sql: string, value: string) => Number((await databases.get(service)!.query(sql, [value])).rows[0].n);
       expect(await count('invoice', 'SELECT count(*) AS n FROM invoices WHERE customer_id = $1', customerId)).toBe(1);
       expect(await count('shipping', 'SELECT count(*) AS n FROM shipments WHERE payment_id = $1', first.paymentId)).toBe(1);
@@ -227,7 +229,7 @@ describe('a bad record costs only itself', () => {
       const first = paymentCompletedEvent(10);
       const conflicting: PaymentCompleted = { ...first, amountMinor: first.amountMinor + 1, envelope: { ...first.envelope, eventId: randomUUID() } };
       await produce(PAYMENTS_TOPIC, await codec.encode('PaymentCompleted', first), {}, first.paymentId);
-      await eventually(async () => ((await appliedBy('PaymentCompleted', first.paymentId)).length === CONSUMING_SERVICES.length ? true : undefined), 'the first');
+      await eventually(async () => ((await appliedBy('PaymentCompleted', first.paymentId)).length === PAYMENT_CONSUMERS.length ? true : undefined), 'the first');
       await expectCostsOnlyItself('a conflicting second announcement', everyConsumer('conflicting-duplicate'), async () =>
         produce(PAYMENTS_TOPIC, await codec.encode('PaymentCompleted', conflicting), {}, first.paymentId),
       );
@@ -285,7 +287,7 @@ describe('a bad record costs only itself', () => {
       });
       const dueAt = String(Date.now() + LONGEST_DELAY_MS - 5_000);
       await expectCostsOnlyItself('a retry due in 15 s', {}, async () => {
-        for (const service of CONSUMING_SERVICES) {
+        for (const service of PAYMENT_CONSUMERS) {
           await producer.send({ ...(await retryRecord(service, 2, event, { partition, offset: baseOffset! }, { [FAILURE_HEADERS.attempts]: '2', [FAILURE_HEADERS.retryAt]: dueAt }, true)), acks: -1 });
         }
       });
@@ -293,7 +295,7 @@ describe('a bad record costs only itself', () => {
       const admin = kafka.admin();
       await admin.connect();
       try {
-        for (const service of CONSUMING_SERVICES) {
+        for (const service of PAYMENT_CONSUMERS) {
           const topic = failureTopics(service).retries[1];
           const [{ lag }] = await consumerGroupLag(admin, service, { topics: [topic] });
           expect({ service, waiting: lag > 0 }).toEqual({ service, waiting: true });

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { PlatformConfig } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { createOrderedProducer } from '@ensemble/kafka';
-import { DEFAULT_RELAY_OPTIONS, measureOutboxBacklog, OUTBOX_MIGRATIONS, OutboxRelay } from '@ensemble/outbox';
+import { DEFAULT_RELAY_OPTIONS, KafkaDestination, measureOutboxBacklog, OUTBOX_MIGRATIONS, OutboxRelay } from '@ensemble/outbox';
 import { pollUntil } from '@ensemble/retry';
 import { createScratchDatabase, paymentCompletedEvent } from '@ensemble/testing';
 import { loadInfraConfig } from '../../infra/src/infra-config';
@@ -48,7 +48,7 @@ export async function measureRelay(config: PlatformConfig, kafka: Kafka, codec: 
     // Both producers are connected before their clocks start, so that the figures compare sending, not connecting.
     const relayProducer = producer();
     await relayProducer.connect();
-    const relay = new OutboxRelay({ ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize }, relayProducer, codec);
+    const relay = new OutboxRelay({ ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize }, new KafkaDestination(relayProducer, codec));
     const relayStarted = performance.now();
     await relay.start();
     await pollUntil(async () => (await measureOutboxBacklog(db)).pending === 0, { intervalMs: 20, description: 'the relay to drain the outbox' });

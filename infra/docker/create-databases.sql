@@ -4,3 +4,4 @@ CREATE DATABASE invoice;
 CREATE DATABASE crm;
 CREATE DATABASE shipping;
 CREATE DATABASE dashboards;
+CREATE DATABASE notifications;

@@ -181,7 +181,11 @@ export async function scrapeOutboxBacklog(serviceUrl: string): Promise<{ events:
     const response = await fetch(`${serviceUrl}/metrics`, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
     if (!response.ok) return { events: null, parked: null };
     const samples = parsePrometheusText(await response.text());
-    const gauge = (name: string) => samples.find((sample) => sample.name === name)?.value ?? null;
+    // Summed over the outbox's destinations (Kafka, and a work queue in a service that has one).
+    const gauge = (name: string) => {
+      const series = samples.filter((sample) => sample.name === name);
+      return series.length > 0 ? sum(series, (sample) => sample.value) : null;
+    };
     return { events: gauge('ensemble_outbox_backlog_events'), parked: gauge('ensemble_outbox_parked_events') };
   } catch {
     return { events: null, parked: null };

@@ -9,6 +9,7 @@ describe('loadServiceUrls', () => {
       crm: 'http://127.0.0.1:3002',
       shipping: 'http://127.0.0.1:3003',
       dashboards: 'http://127.0.0.1:3004',
+      notifications: 'http://127.0.0.1:3006',
       console: 'http://127.0.0.1:3005',
     });
   });

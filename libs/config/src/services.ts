@@ -14,6 +14,11 @@ export interface ServiceDeclaration {
    * Its consumer refuses to start when its handlers differ from this list.
    */
   reactsTo: readonly string[];
+  /**
+   * The RabbitMQ work queue (`<service>.<name>`) through which it hands itself jobs (emails, say):
+   * its outbox publishes them there, its workers take them, `npm run dlq` lists and redrives its dead letters.
+   */
+  workQueue?: string;
 }
 
 /**
@@ -28,6 +33,7 @@ export const SERVICES = {
   crm: { httpPort: 3002, produces: false, reactsTo: ['PaymentCompleted'] },
   shipping: { httpPort: 3003, produces: true, reactsTo: ['PaymentCompleted'] },
   dashboards: { httpPort: 3004, produces: false, reactsTo: ['PaymentCompleted', 'InvoiceIssued', 'ShipmentScheduled'] },
+  notifications: { httpPort: 3006, produces: true, reactsTo: ['InvoiceIssued', 'ShipmentScheduled'], workQueue: 'notifications.emails' },
 } as const satisfies Record<string, ServiceDeclaration>;
 
 export type ServiceName = keyof typeof SERVICES;
@@ -39,8 +45,18 @@ export function consumes(service: ServiceName): boolean {
   return SERVICES[service].reactsTo.length > 0;
 }
 
+/** The services that react to `eventType`. */
+export function reactingTo(eventType: string): ServiceName[] {
+  return SERVICE_NAMES.filter((service) => (SERVICES[service].reactsTo as readonly string[]).includes(eventType));
+}
+
 /** The services that react to events. */
 export const CONSUMING_SERVICES: ServiceName[] = SERVICE_NAMES.filter(consumes);
+
+/** The work queue a service hands itself jobs through, if it has one. */
+export function workQueueOf(service: ServiceName): string | undefined {
+  return (SERVICES[service] as ServiceDeclaration).workQueue;
+}
 
 /** A consuming service's consumer group: its name (`CONSUMER_GROUP` names another only for an instance a spec runs beside the service's own). */
 export function consumerGroup(service: ServiceName): string {

@@ -621,7 +621,9 @@ describe('decodeAvroBody on mutated bodies', () => {
 
   it('refuses a huge count written where an array or map begins, with the block check', () => {
     const watch = new DecodeWatch();
-    for (const subject of subjects) {
+    // An event with no array or map (EmailSent) has nowhere to write a count.
+    const withBlocks = subjects.filter((subject) => blockFields(subject.type).length > 0);
+    for (const subject of withBlocks) {
       const fields = blockFields(subject.type);
       fc.assert(
         fc.property(bodyOf(subject), fc.nat(), hugeLong, ({ value, body }, which, count) => {
@@ -634,7 +636,8 @@ describe('decodeAvroBody on mutated bodies', () => {
         { seed: 7, numRuns: 100 },
       );
     }
-    expect(watch.outcomes.refused).toBe(100 * subjects.length);
+    expect(withBlocks.length).toBeGreaterThan(0);
+    expect(watch.outcomes.refused).toBe(100 * withBlocks.length);
     expect(watch.slowestMs).toBeLessThan(MAX_MS_PER_RECORD);
     expect(watch.largestGrowth).toBeLessThan(MAX_HEAP_GROWTH);
   });

@@ -16,8 +16,9 @@ describe('describeChoreography', () => {
       reactors: ['invoice', 'crm', 'shipping', 'dashboards'],
       followsFrom: [],
     });
-    expect(flow('InvoiceIssued')).toMatchObject({ publisher: 'invoice', reactors: ['dashboards'], followsFrom: ['PaymentCompleted'] });
-    expect(flow('ShipmentScheduled')).toMatchObject({ publisher: 'shipping', reactors: ['dashboards'], followsFrom: ['PaymentCompleted'] });
+    expect(flow('InvoiceIssued')).toMatchObject({ publisher: 'invoice', reactors: ['dashboards', 'notifications'], followsFrom: ['PaymentCompleted'] });
+    expect(flow('ShipmentScheduled')).toMatchObject({ publisher: 'shipping', reactors: ['dashboards', 'notifications'], followsFrom: ['PaymentCompleted'] });
+    expect(flow('EmailSent')).toMatchObject({ publisher: 'notifications', reactors: [], followsFrom: ['InvoiceIssued', 'ShipmentScheduled'] });
   });
 
   it('gives each service what it publishes, what it reacts to and its consumer group', () => {
@@ -27,6 +28,7 @@ describe('describeChoreography', () => {
       { service: 'crm', publishes: [], reactsTo: ['PaymentCompleted'], group: 'crm' },
       { service: 'shipping', publishes: ['ShipmentScheduled'], reactsTo: ['PaymentCompleted'], group: 'shipping' },
       { service: 'dashboards', publishes: [], reactsTo: ['PaymentCompleted', 'InvoiceIssued', 'ShipmentScheduled'], group: 'dashboards' },
+      { service: 'notifications', publishes: ['EmailSent'], reactsTo: ['InvoiceIssued', 'ShipmentScheduled'], group: 'notifications' },
     ]);
   });
 

@@ -2,10 +2,16 @@ import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
 import { AdvisoryLease, SessionQuery } from '@ensemble/database';
 import { OUTBOX_LANES } from './outbox-contract';
+import { OutboxDestinationName } from './outbox-destination';
 
-/** Advisory-lock key spaces (first half of a two-int key): one for lanes, one for relay membership. */
-const LANE_LOCKS = 0x0b0c_0001;
-const MEMBER_LOCKS = 0x0b0c_0002;
+/**
+ * Advisory-lock key spaces (first half of a two-int key) of each destination's relays: one for
+ * lanes, one for relay membership. Kafka's are those relays have always taken.
+ */
+const LOCK_SPACES: Record<OutboxDestinationName, { lanes: number; members: number }> = {
+  kafka: { lanes: 0x0b0c_0001, members: 0x0b0c_0002 },
+  rabbitmq: { lanes: 0x0b0c_0011, members: 0x0b0c_0012 },
+};
 
 /**
  * Which outbox lanes this relay may publish, leased as PostgreSQL session advisory locks on the
@@ -16,9 +22,11 @@ const MEMBER_LOCKS = 0x0b0c_0002;
 export class LaneLeases {
   private readonly lanes = new Set<number>();
   private readonly query: SessionQuery;
+  private readonly spaces: { lanes: number; members: number };
 
-  constructor(client: Client) {
+  constructor(client: Client, destination: OutboxDestinationName) {
     this.query = async (sql, parameters) => (await client.query(sql, parameters)).rows;
+    this.spaces = LOCK_SPACES[destination];
   }
 
   get held(): number[] {
@@ -26,7 +34,7 @@ export class LaneLeases {
   }
 
   async join(): Promise<void> {
-    await new AdvisoryLease(this.query, [MEMBER_LOCKS, randomInt(1, 2 ** 31 - 1)]).take();
+    await new AdvisoryLease(this.query, [this.spaces.members, randomInt(1, 2 ** 31 - 1)]).take();
   }
 
   /**
@@ -34,7 +42,7 @@ export class LaneLeases {
    * batches, so a lane changes hands only when everything its holder read from it is marked published.
    */
   async rebalance(): Promise<void> {
-    const members = await AdvisoryLease.countHolders(this.query, MEMBER_LOCKS);
+    const members = await AdvisoryLease.countHolders(this.query, this.spaces.members);
     const share = Math.ceil(OUTBOX_LANES / Math.max(1, members));
     for (const lane of this.held.slice(share)) {
       await this.laneLease(lane).release();
@@ -47,6 +55,6 @@ export class LaneLeases {
   }
 
   private laneLease(lane: number): AdvisoryLease {
-    return new AdvisoryLease(this.query, [LANE_LOCKS, lane]);
+    return new AdvisoryLease(this.query, [this.spaces.lanes, lane]);
   }
 }

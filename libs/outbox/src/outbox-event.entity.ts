@@ -1,9 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { OutboxDestinationName } from './outbox-destination';
 
 /**
  * A row of the `outbox` table: the contract between a service's transaction and the relay. It is
  * written in the same transaction as the change it announces, and holds everything the relay needs
- * to publish it without knowing anything about the service: topic, key, Avro-ready payload, headers.
+ * to publish it without knowing anything about the service: destination, topic or queue, key,
+ * Avro-ready payload (or a job's JSON), headers.
  */
 @Entity({ name: 'outbox' })
 export class OutboxEvent {
@@ -25,10 +27,15 @@ export class OutboxEvent {
   @Column({ name: 'event_type', type: 'text' })
   eventType: string;
 
+  /** Where the relay publishes it: `kafka` (an event) or `rabbitmq` (a job); see OUTBOX_DESTINATIONS. */
+  @Column({ type: 'text', default: 'kafka' })
+  destination: OutboxDestinationName;
+
+  /** The Kafka topic, or the work queue. */
   @Column({ type: 'text' })
   topic: string;
 
-  /** The whole event, envelope included, as the Avro schema's JSON form. */
+  /** The whole event, envelope included, as the Avro schema's JSON form; or a job's JSON body. */
   @Column({ type: 'jsonb' })
   payload: Record<string, unknown>;
 

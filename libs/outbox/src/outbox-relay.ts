@@ -1,13 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { IHeaders, Message, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { EventType, EventTypes } from '@ensemble/events';
-import { EventCodec, EventNotEncodableError } from '@ensemble/event-codec';
-import { isRefusedForGood } from '@ensemble/kafka';
 import { endedBy, retry, transient } from '@ensemble/retry';
 import { RecordSpan, startSendSpan } from '@ensemble/tracing';
 import { LaneLeases } from './lane-leases';
 import { OUTBOX_CHANNEL } from './outbox-contract';
+import { OutboxDestination, OutboxDestinationName, PendingRow, RowNotPublishableError } from './outbox-destination';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -39,34 +36,12 @@ export const DEFAULT_RELAY_OPTIONS: Omit<OutboxRelayOptions, 'databaseUrl'> = {
   vacuumThreshold: 10_000,
 };
 
-/** A pending row encoded for Kafka. */
+/** A pending row encoded for its destination. */
 interface EncodedRow {
   row: PendingRow;
-  topic: string;
-  message: Message;
+  outgoing: unknown;
   /** From the send until the broker acknowledges the record; the record carries its traceparent. */
   span: RecordSpan;
-}
-
-function topicMessagesOf(rows: EncodedRow[]): Array<{ topic: string; messages: Message[] }> {
-  const byTopic = new Map<string, Message[]>();
-  for (const { topic, message } of rows) {
-    const messages = byTopic.get(topic);
-    if (messages) messages.push(message);
-    else byTopic.set(topic, [message]);
-  }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
-
-interface PendingRow {
-  id: string;
-  topic: string;
-  aggregate_id: string;
-  event_type: string;
-  payload: Record<string, unknown>;
-  headers: Record<string, string>;
-  /** The start of the transaction that wrote the row, by the database's clock. */
-  created_at: Date;
 }
 
 /** What the relay reports, for logs and metrics; the relay itself never logs. */
@@ -83,13 +58,14 @@ export interface OutboxRelayEvents {
 }
 
 /**
- * Publishes outbox rows to Kafka, at least once and in order per aggregate.
+ * Publishes the outbox rows of one destination (Kafka, or a work queue), at least once and in order
+ * per aggregate.
  *
- * A row is marked published only after Kafka has acknowledged it (acks=all, idempotent producer),
- * so a crash between the two re-sends the same eventId after restart and never loses an event;
- * consumers deduplicate on eventId. Order per aggregate holds across relay instances because a
- * lane (a hash of the aggregate id) is published by whichever single relay holds its lease, reading
- * its rows in sequence order, one batch at a time.
+ * A row is marked published only after its broker has acknowledged it (Kafka: acks=all, idempotent
+ * producer; RabbitMQ: publisher confirms), so a crash between the two re-sends the same id after
+ * restart and never loses a row; consumers deduplicate on it. Order per aggregate holds across
+ * relay instances because a lane (a hash of the aggregate id) is published by whichever single
+ * relay holds its lease, reading its rows in sequence order, one batch at a time.
  */
 export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   private client?: Client;
@@ -107,10 +83,14 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
 
   constructor(
     private readonly options: OutboxRelayOptions,
-    private readonly producer: Producer,
-    private readonly codec: EventCodec,
+    private readonly publisher: OutboxDestination,
   ) {
     super();
+  }
+
+  /** The broker whose rows this relay publishes. */
+  get destination(): OutboxDestinationName {
+    return this.publisher.name;
   }
 
   async start(): Promise<void> {
@@ -129,7 +109,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     this.wakeUp();
     await this.loop;
     await this.maintenance;
-    await this.producer.disconnect();
+    await this.publisher.disconnect();
   }
 
   /**
@@ -159,7 +139,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
         try {
           acknowledgedAt = await acknowledged.sent;
         } catch (error) {
-          if (!isRefusedForGood(error)) throw error;
+          if (!this.publisher.isRefusedForGood(error)) throw error;
           // Some record of the batch will never be taken: find it by sending them one by one, park it, and go on.
           sentRows = await this.sendOneByOne(client, acknowledged.rows);
           acknowledgedAt = Date.now();
@@ -169,7 +149,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
       }
       if (rows.length > 0) {
         // Resolves with when the broker acknowledged, which is usually while the next batch is read and encoded.
-        const sent = this.producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(rows) }).then(() => Date.now());
+        const sent = this.publisher.send(rows.map((encoded) => encoded.outgoing)).then(() => Date.now());
         // Awaited in the next round; this only keeps a failure meanwhile from going unhandled.
         sent.catch(() => undefined);
         inFlight = { rows, sent, started: Date.now() };
@@ -202,10 +182,10 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     for (const encoded of rows) {
       if (this.parkedAggregates.has(encoded.row.aggregate_id)) continue;
       try {
-        await this.producer.send({ acks: -1, topic: encoded.topic, messages: [encoded.message] });
+        await this.publisher.send([encoded.outgoing]);
         sent.push(encoded);
       } catch (error) {
-        if (!isRefusedForGood(error)) throw error;
+        if (!this.publisher.isRefusedForGood(error)) throw error;
         encoded.span.end('refused by the broker for good');
         await this.park(client, encoded.row, `the broker refuses it: ${(error as Error).message}`);
       }
@@ -222,13 +202,12 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     const encoded: EncodedRow[] = [];
     for (const row of rows) {
       if (this.parkedAggregates.has(row.aggregate_id)) continue;
+      const span = startSendSpan(row.headers.traceparent, { system: this.publisher.name, topic: row.topic, eventId: row.id, eventType: row.event_type });
       try {
-        const value = await this.codec.encode(row.event_type as EventType, row.payload as unknown as EventTypes[EventType]);
-        const span = startSendSpan(row.headers.traceparent, { topic: row.topic, eventId: row.id, eventType: row.event_type });
-        const headers: IHeaders = { ...row.headers, traceparent: span.traceparent };
-        encoded.push({ row, topic: row.topic, message: { key: row.aggregate_id, value, headers }, span });
+        encoded.push({ row, outgoing: await this.publisher.encode(row, span.traceparent), span });
       } catch (error) {
-        if (!(error instanceof EventNotEncodableError)) throw error;
+        span.end(error instanceof RowNotPublishableError ? 'not publishable' : 'not encoded');
+        if (!(error instanceof RowNotPublishableError)) throw error;
         await this.park(client, row, error.message);
       }
     }
@@ -245,12 +224,13 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     const { rows } = await client.query<PendingRow>({
       name: 'outbox-read-pending',
       text: `SELECT id, topic, aggregate_id, event_type, payload, headers, created_at FROM outbox
-              WHERE published_at IS NULL AND parked_at IS NULL AND lane = ANY($1::smallint[]) AND id <> ALL($3::uuid[])
+              WHERE published_at IS NULL AND parked_at IS NULL AND destination = $4 AND lane = ANY($1::smallint[]) AND id <> ALL($3::uuid[])
                 -- Rows of an aggregate with a parked row before them wait behind it: order per aggregate holds.
                 AND NOT EXISTS (SELECT FROM outbox parked
-                                 WHERE parked.parked_at IS NOT NULL AND parked.aggregate_id = outbox.aggregate_id AND parked.sequence < outbox.sequence)
+                                 WHERE parked.parked_at IS NOT NULL AND parked.destination = $4 AND parked.aggregate_id = outbox.aggregate_id
+                                   AND parked.sequence < outbox.sequence)
               ORDER BY sequence LIMIT $2`,
-      values: [lanes, this.options.batchSize, inFlight.map((row) => row.id)],
+      values: [lanes, this.options.batchSize, inFlight.map((row) => row.id), this.publisher.name],
     });
     return rows;
   }
@@ -263,7 +243,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     await retry(
       async (_attempt, _bail, passed) => {
         try {
-          await this.producer.connect();
+          await this.publisher.connect();
           await this.connect();
           // A scheduler rather than a retry: a pass as soon as a NOTIFY came or a batch came back full, else after the poll interval.
           while (this.running) {
@@ -301,7 +281,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     // for a small LIMIT, would visit them all again on every read until a vacuum.
     await client.query('SET enable_bitmapscan = off');
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.leases = new LaneLeases(client);
+    this.leases = new LaneLeases(client, this.publisher.name);
     await this.leases.join();
     this.lastRebalance = 0;
   }
@@ -369,8 +349,8 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     try {
       const deleted = await client.query(
         `DELETE FROM outbox WHERE id IN (
-           SELECT id FROM outbox WHERE published_at < now() - $1 * interval '1 millisecond' LIMIT 10000)`,
-        [this.options.retentionMs],
+           SELECT id FROM outbox WHERE published_at < now() - $1 * interval '1 millisecond' AND destination = $2 LIMIT 10000)`,
+        [this.options.retentionMs, this.publisher.name],
       );
       const { rows } = await client.query<{ dead: string }>(`SELECT n_dead_tup AS dead FROM pg_stat_user_tables WHERE relid = 'outbox'::regclass`);
       const dead = Number(rows[0]?.dead ?? 0);
@@ -381,6 +361,4 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
       await client.end().catch(() => undefined);
     }
   }
-
-
 }

@@ -56,17 +56,37 @@ export interface PreparedEvents<T extends EventType> {
  * only if that expression yields a row: the event exists exactly when the change it announces does.
  */
 export function insertIntoOutbox(rowsParameter: string, onlyWith?: string): string {
-  return `INSERT INTO outbox (id, aggregate_type, aggregate_id, event_type, topic, payload, headers)
-    SELECT id, aggregate_type, aggregate_id, event_type, topic, payload, headers
+  return `INSERT INTO outbox (id, destination, aggregate_type, aggregate_id, event_type, topic, payload, headers)
+    SELECT id, coalesce(destination, 'kafka'), aggregate_type, aggregate_id, event_type, topic, payload, headers
       FROM jsonb_to_recordset(${rowsParameter}::jsonb)
-        AS row (id uuid, aggregate_type text, aggregate_id text, event_type text, topic text, payload jsonb, headers jsonb)
+        AS row (id uuid, destination text, aggregate_type text, aggregate_id text, event_type text, topic text, payload jsonb, headers jsonb)
      ${onlyWith ? `WHERE EXISTS (SELECT FROM ${onlyWith})` : ''}`;
+}
+
+/** One job for a work queue: its id (the message's, by which a worker knows it again), what it is about, its kind and its JSON body. */
+export interface JobEntry {
+  id: string;
+  aggregate: { type: string; id: string };
+  kind: string;
+  body: object;
+  origin: EventOrigin;
+}
+
+/**
+ * A job handed to a queue that is not the writing service's own (`<service>.<name>`), or one too
+ * large for a message. A programming error, refused before anything is written.
+ */
+export class JobNotWritableError extends EnsembleError {
+  constructor(message: string) {
+    super(message, { retriable: false });
+  }
 }
 
 /**
  * Appends events to the outbox inside the caller's transaction, so that the event exists if and only
  * if the change it announces was committed. Publishing is the relay's job; each event is encoded
  * against its registered schema first, so that nothing is written that the relay could not publish.
+ * Jobs for a work queue go the same way, to the relay of the `rabbitmq` destination.
  */
 export class OutboxWriter {
   constructor(
@@ -80,6 +100,23 @@ export class OutboxWriter {
     const { events, rows } = await this.prepare(eventType, entries);
     if (events.length > 0) await preparedQuery(manager, 'outbox-insert', insertIntoOutbox('$1'), [rows]);
     return events;
+  }
+
+  /**
+   * Appends jobs for the work queue `queue` in a single statement: each is published to it as a
+   * persistent message, once RabbitMQ confirms it, in order per aggregate.
+   */
+  async appendJobs(manager: EntityManager, queue: string, jobs: JobEntry[]): Promise<void> {
+    if (!queue.startsWith(`${this.producer}.`)) throw new JobNotWritableError(`${this.producer} cannot hand jobs to ${queue}: its queues are named ${this.producer}.<name>`);
+    if (jobs.length === 0) return;
+    const rows = jobs.map(({ id, aggregate, kind, body, origin }) => {
+      const payload = JSON.stringify(body);
+      if (Buffer.byteLength(payload) > MAX_EVENT_BYTES) throw new JobNotWritableError(`${kind} ${id} would take more than the ${MAX_EVENT_BYTES} bytes a job may`);
+      const headers: Record<string, string> = { 'job-id': id, 'job-kind': kind, 'correlation-id': origin.correlationId, traceparent: traceparentOrNew(origin.traceparent) };
+      if (origin.causationId) headers['causation-id'] = origin.causationId;
+      return { id, destination: 'rabbitmq', aggregate_type: aggregate.type, aggregate_id: aggregate.id, event_type: kind, topic: queue, payload: body, headers };
+    });
+    await preparedQuery(manager, 'outbox-insert', insertIntoOutbox('$1'), [JSON.stringify(rows)]);
   }
 
   /**

@@ -12,6 +12,7 @@ import { createScratchDatabase, paymentCompletedEvent, ScratchDatabase, TopicRea
 import { OUTBOX_MIGRATIONS } from '../src/migrations';
 import { measureOutboxBacklog } from '../src/outbox-backlog';
 import { DEFAULT_RELAY_OPTIONS, OutboxRelay, OutboxRelayOptions } from '../src/outbox-relay';
+import { KafkaDestination } from '../src/destinations/kafka-destination';
 
 const config = loadPlatformConfig();
 const ROOT = join(__dirname, '..', '..', '..');
@@ -53,7 +54,7 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
 
   function startRelay(options: Partial<OutboxRelayOptions> = {}): OutboxRelay {
     const producer = createOrderedProducer(kafka);
-    const relay = new OutboxRelay({ ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize: 50, pollIntervalMs: 200, rebalanceIntervalMs: 50, ...options }, producer, codec);
+    const relay = new OutboxRelay({ ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize: 50, pollIntervalMs: 200, rebalanceIntervalMs: 50, ...options }, new KafkaDestination(producer, codec));
     relays.push(relay);
     void relay.start();
     return relay;

@@ -14,6 +14,8 @@ export interface MailDevPlace {
   mailDirectory: string;
   /** The newest emails it keeps, on disk too; the older ones go. 0 or absent: all. */
   maxEmails?: number;
+  /** The largest message it takes, in bytes; a larger one is refused with a 552. Absent: MailDev's own limit. */
+  maxMessageBytes?: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export function mailDevCommand(place: MailDevPlace): { command: string; args: st
       // One argument, so that the path on its command line tells whose process it is.
       `--mail-directory=${place.mailDirectory}`,
       ...(place.maxEmails ? ['--max-emails', String(place.maxEmails)] : []),
+      ...(place.maxMessageBytes ? ['--max-message-size', String(place.maxMessageBytes)] : []),
       ...(basePathname ? ['--base-pathname', basePathname] : []),
     ],
   };

@@ -4,6 +4,7 @@ export * from './replay-errors';
 export * from './replay-options';
 export * from './replay-request';
 export * from './replay-window';
+export * from './open-work';
 export * from './replays';
 export * from './shadow-schema';
 export * from './replay-client';

@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { MigrationInterface } from 'typeorm';
 import { ServiceName } from '@ensemble/config';
+import { OpenWork } from './open-work';
 import { ReplayWindow } from './replay-window';
 
 export interface ReplayModuleOptions {
@@ -9,6 +10,8 @@ export interface ReplayModuleOptions {
   projection: Array<Type<MigrationInterface>>;
   /** How the projection keeps what precedes a window; without it, only whole-history replays are offered. */
   window?: ReplayWindow;
+  /** What a rebuild from the service's announcements carries over from the live projection at the swap. */
+  openWork?: OpenWork;
 }
 
 export const REPLAY_OPTIONS = Symbol('REPLAY_OPTIONS');

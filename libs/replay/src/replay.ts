@@ -6,6 +6,7 @@ import { ApplyControl, DeliveredRecord, EventTransport } from '@ensemble/event-c
 import { committedOffsets, headersAsStrings, isKafkaError, RecordPosition } from '@ensemble/kafka';
 import { EnsembleError, pollUntil, retry, transient, WaitTimedOut } from '@ensemble/retry';
 import { ShadowSchema } from './shadow-schema';
+import { OpenWork } from './open-work';
 import { ReplayWindow } from './replay-window';
 
 /** Records applied to the shadow per transaction: large, since nothing else waits on these rows. */
@@ -76,6 +77,7 @@ export interface ReplayDependencies {
   transport: EventTransport;
   migrations: MigrationInterface[];
   window?: ReplayWindow;
+  openWork?: OpenWork;
   /** Called once everything the replay held is let go, before it reports how it ended. */
   onFinished?: () => Promise<void>;
 }
@@ -425,7 +427,9 @@ export class Replay extends EventEmitter<ReplayEvents> {
     try {
       await this.deps.dataSource.transaction(async (manager) => {
         await manager.query(`SET LOCAL lock_timeout = ${SWAP_WAIT_MS}`);
-        let missing = await shadow.lockLiveAndCountMissing(manager);
+        await shadow.lockLive(manager);
+        await this.deps.openWork?.carryOver(manager, shadow.name);
+        let missing = await shadow.countMissing(manager);
         if (missing > 0) {
           // A failed count fails the transaction: the poll ends with it rather than query a transaction that is aborted.
           const count = () => shadow.countMissing(manager).catch((error: unknown) => Promise.reject(new EnsembleError((error as Error).message, { retriable: false, cause: error })));

@@ -135,6 +135,7 @@ export class Replays extends EventEmitter<ReplaysEvents> implements OnApplicatio
         transport: this.transport,
         migrations: [...INBOX_MIGRATIONS, ...this.options.projection].map((Migration) => new Migration()),
         window: this.options.window,
+        openWork: this.options.openWork,
         onFinished,
       },
       keepAs,

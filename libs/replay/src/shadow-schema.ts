@@ -63,17 +63,16 @@ export class ShadowSchema {
     return dropped;
   }
 
-  /**
-   * In the caller's transaction: locks the live tables against the live consumer (its transactions
-   * wait), and answers how many events the live inbox holds that the shadow's does not. The shadow
-   * may replace the live projection only when that is 0: the live consumer has committed offsets
-   * past those events and would not apply them again.
-   */
-  async lockLiveAndCountMissing(manager: EntityManager): Promise<number> {
+  /** In the caller's transaction: locks the live tables against the live consumer, whose transactions wait. */
+  async lockLive(manager: EntityManager): Promise<void> {
     await manager.query(`LOCK TABLE ${this.tables.map((table) => `${LIVE}.${quote(table)}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-    return this.countMissing(manager);
   }
 
+  /**
+   * How many events the live inbox holds that the shadow's does not. The shadow may replace the live
+   * projection only when that is 0: the live consumer has committed offsets past those events and
+   * would not apply them again.
+   */
   async countMissing(manager: EntityManager): Promise<number> {
     const [{ missing }] = await manager.query(
       `SELECT count(*)::int AS missing FROM ${LIVE}.processed_events live
@@ -83,7 +82,7 @@ export class ShadowSchema {
   }
 
   /**
-   * In the caller's transaction, after {@link lockLiveAndCountMissing} found nothing missing: the
+   * In the caller's transaction, after {@link lockLive}, once {@link countMissing} finds nothing missing: the
    * shadow tables take the live ones' place and the old ones are dropped. A live transaction that
    * was waiting on the lock resolves the table names again and writes to the new tables.
    */

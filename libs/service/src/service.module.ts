@@ -1,6 +1,6 @@
 import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
 import { MigrationInterface } from 'typeorm';
-import { consumes, ServiceName, SERVICES } from '@ensemble/config';
+import { consumes, ServiceName, SERVICES, workQueueOf } from '@ensemble/config';
 import { ServiceDatabaseModule } from '@ensemble/database';
 import { CONSUMER_MIGRATIONS, EventConsumerModule } from '@ensemble/event-consumer';
 import { HealthModule } from '@ensemble/health';
@@ -8,7 +8,7 @@ import { ProcessedEvent } from '@ensemble/inbox';
 import { MetricsModule } from '@ensemble/metrics';
 import { OUTBOX_MIGRATIONS, OutboxEvent, OutboxModule } from '@ensemble/outbox';
 import { PlatformModule } from '@ensemble/platform';
-import { ReplayModule, ReplayWindow } from '@ensemble/replay';
+import { OpenWork, ReplayModule, ReplayWindow } from '@ensemble/replay';
 
 export interface ServiceOptions {
   service: ServiceName;
@@ -18,6 +18,8 @@ export interface ServiceOptions {
   migrations: Array<Type<MigrationInterface>>;
   /** How the projection keeps what precedes a window; without it, a replay rebuilds only the whole history. */
   window?: ReplayWindow;
+  /** What a rebuild from the service's announcements carries over from the live projection (see OpenWork). */
+  openWork?: OpenWork;
   controllers?: Array<Type<unknown>>;
   providers?: Provider[];
   imports?: ModuleMetadata['imports'];
@@ -31,7 +33,7 @@ export interface ServiceOptions {
  */
 @Module({})
 export class ServiceModule {
-  static forService({ service, entities, migrations, window, controllers = [], providers = [], imports = [] }: ServiceOptions): DynamicModule {
+  static forService({ service, entities, migrations, window, openWork, controllers = [], providers = [], imports = [] }: ServiceOptions): DynamicModule {
     const { produces } = SERVICES[service];
     const consuming = consumes(service);
     return {
@@ -43,8 +45,8 @@ export class ServiceModule {
           entities: [...entities, ...(consuming ? [ProcessedEvent] : []), ...(produces ? [OutboxEvent] : [])],
           migrations: [...(produces ? OUTBOX_MIGRATIONS : []), ...(consuming ? CONSUMER_MIGRATIONS : []), ...migrations],
         }),
-        ...(produces ? [OutboxModule.forRoot({ service })] : []),
-        ...(consuming ? [EventConsumerModule.forRoot({ service }), ReplayModule.forRoot({ service, projection: migrations, window })] : []),
+        ...(produces ? [OutboxModule.forRoot({ service, workQueue: workQueueOf(service) })] : []),
+        ...(consuming ? [EventConsumerModule.forRoot({ service }), ReplayModule.forRoot({ service, projection: migrations, window, openWork })] : []),
         MetricsModule,
         HealthModule,
         ...imports,

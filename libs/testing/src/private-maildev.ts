@@ -33,10 +33,13 @@ export class PrivateMailDev {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Starts it and waits until its API answers; rejects, with its log, if it exits meanwhile. */
-  async start(): Promise<this> {
+  /**
+   * Starts it and waits until its API answers; rejects, with its log, if it exits meanwhile. With
+   * `maxMessageBytes`, it refuses larger messages with a 552, as a mail server with a size limit does.
+   */
+  async start(limits: { maxMessageBytes?: number } = {}): Promise<this> {
     if (this.running) return this;
-    const { command, args } = mailDevCommand({ smtpUrl: this.smtpUrl, webUrl: this.webUrl, mailDirectory: this.mailDirectory });
+    const { command, args } = mailDevCommand({ smtpUrl: this.smtpUrl, webUrl: this.webUrl, mailDirectory: this.mailDirectory, ...limits });
     const log = openSync(this.logFile, 'a');
     try {
       this.child = spawn(command, args, { cwd: this.home, stdio: ['ignore', log, log] });

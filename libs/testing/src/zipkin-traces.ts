@@ -1,4 +1,4 @@
-import { CONSUMING_SERVICES, loadPlatformConfig } from '@ensemble/config';
+import { loadPlatformConfig, reactingTo } from '@ensemble/config';
 import { traceIdOf } from '@ensemble/tracing';
 import { eventually } from './choreography';
 
@@ -22,15 +22,20 @@ export async function zipkinTrace(traceId: string): Promise<ZipkinSpan[]> {
 
 /**
  * The spans of a payment's whole path, once Zipkin holds them all: every consumer's handling of the
- * payment, and dashboards' of both follow-on events (each process sends its spans every few seconds).
+ * payment and of both follow-on events, and the sending of both emails (each process sends its
+ * spans every few seconds).
  */
 export function paymentTrace(traceId: string): Promise<ZipkinSpan[]> {
   return eventually(async () => {
     const spans = await zipkinTrace(traceId);
-    const processed = (topic: string) => spans.filter((span) => span.name === `process ${topic}`).length;
-    const complete = processed('payments.payment-completed') >= CONSUMING_SERVICES.length && processed('invoice.invoice-issued') >= 1 && processed('shipping.shipment-scheduled') >= 1;
+    const named = (name: string) => spans.filter((span) => span.name === name).length;
+    const complete =
+      named('process payments.payment-completed') >= reactingTo('PaymentCompleted').length &&
+      named('process invoice.invoice-issued') >= reactingTo('InvoiceIssued').length &&
+      named('process shipping.shipment-scheduled') >= reactingTo('ShipmentScheduled').length &&
+      named('send notifications.email-sent') >= 2;
     return complete ? spans : undefined;
-  }, `trace ${traceId} to reach dashboards through both follow-on events`);
+  }, `trace ${traceId} to reach every consumer through both follow-on events, and both emails to be sent`);
 }
 
 /** The trace a response names in its traceresponse header, if it names one. */
@@ -38,9 +43,9 @@ export function traceIdAnswered(response: { headers: Headers }): string | undefi
   return traceIdOf(response.headers.get('traceresponse') ?? undefined);
 }
 
-/** The span `service` recorded under `name` in `spans`; fails unless there is exactly one. */
-function only(spans: ZipkinSpan[], service: string, name: string): ZipkinSpan {
-  const found = spans.filter((span) => span.localEndpoint.serviceName === service && span.name === name);
+/** The span `service` recorded under `name` in `spans`, as the child of `parent` when given; fails unless there is exactly one. */
+function only(spans: ZipkinSpan[], service: string, name: string, parent?: ZipkinSpan): ZipkinSpan {
+  const found = spans.filter((span) => span.localEndpoint.serviceName === service && span.name === name && (!parent || span.parentId === parent.id));
   expect(found.map((span) => `${service}: ${span.name}`)).toEqual([`${service}: ${name}`]);
   return found[0];
 }
@@ -53,15 +58,16 @@ function expectChildOf(parent: ZipkinSpan, ...children: ZipkinSpan[]): void {
 /**
  * Checks that `spans`, one trace, hold a payment's whole path: payments' `POST /payments` -> the
  * relay's send -> each consumer's handling -> invoice's and shipping's sends of the follow-on events
- * -> dashboards' handling of each, every span the child of the one before it. Returns the POST's
- * span, for the caller to check what is above it.
+ * -> dashboards' and notifications' handling of each -> for each email, its job's send to the work
+ * queue -> the worker's delivery -> the send of its EmailSent, every span the child of the one
+ * before it. Returns the POST's span, for the caller to check what is above it.
  */
 export function expectPaymentPath(spans: ZipkinSpan[]): ZipkinSpan {
   const post = only(spans, 'payments', 'post /payments');
   expect(post.kind).toBe('SERVER');
   const sendPayment = only(spans, 'payments', 'send payments.payment-completed');
   expectChildOf(post, sendPayment);
-  const handled = Object.fromEntries(CONSUMING_SERVICES.map((service) => [service, only(spans, service, 'process payments.payment-completed')]));
+  const handled = Object.fromEntries(reactingTo('PaymentCompleted').map((service) => [service, only(spans, service, 'process payments.payment-completed')]));
   expectChildOf(sendPayment, ...Object.values(handled));
   expect(handled.crm.tags).toMatchObject({ 'messaging.consumer.group.name': 'crm', 'messaging.message.id': expect.any(String) });
 
@@ -71,6 +77,12 @@ export function expectPaymentPath(spans: ZipkinSpan[]): ZipkinSpan {
   expectChildOf(handled.shipping, sendShipment);
   expectChildOf(sendInvoice, only(spans, 'dashboards', 'process invoice.invoice-issued'));
   expectChildOf(sendShipment, only(spans, 'dashboards', 'process shipping.shipment-scheduled'));
+  for (const [send, topic] of [[sendInvoice, 'invoice.invoice-issued'], [sendShipment, 'shipping.shipment-scheduled']] as const) {
+    const queued = only(spans, 'notifications', `process ${topic}`, send);
+    const job = only(spans, 'notifications', 'send notifications.emails', queued);
+    const delivered = only(spans, 'notifications', 'process notifications.emails', job);
+    only(spans, 'notifications', 'send notifications.email-sent', delivered);
+  }
   expect(new Set(spans.map((span) => span.traceId))).toEqual(new Set([post.traceId]));
   return post;
 }

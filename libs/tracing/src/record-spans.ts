@@ -18,6 +18,8 @@ export interface RecordSpan {
 
 /** Where a record is, for its span's attributes. */
 export interface RecordAddress {
+  /** Kafka unless said: `rabbitmq` for a job on a work queue, whose `topic` is the queue. */
+  system?: 'kafka' | 'rabbitmq';
   topic: string;
   partition?: number;
   offset?: string;
@@ -51,7 +53,7 @@ function startRecordSpan(name: string, kind: SpanKind, parent: string | undefine
     {
       kind,
       attributes: {
-        'messaging.system': 'kafka',
+        'messaging.system': record.system ?? 'kafka',
         'messaging.operation.type': kind === SpanKind.PRODUCER ? 'send' : 'process',
         'messaging.destination.name': record.topic,
         ...(record.partition === undefined ? {} : { 'messaging.destination.partition.id': String(record.partition) }),

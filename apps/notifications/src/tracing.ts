@@ -1,0 +1,3 @@
+import { startTracing } from '@ensemble/tracing';
+
+startTracing('notifications');
