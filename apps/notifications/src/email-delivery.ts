@@ -21,6 +21,9 @@ import { renderEmail } from './render-email';
  */
 @Injectable()
 export class EmailDelivery {
+  /** Emails this worker is sending: a second copy of a job (a publish the relay repeated) is not sent beside the first. */
+  private readonly sending = new Set<string>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
@@ -46,11 +49,16 @@ export class EmailDelivery {
       if (!row || row.messageId !== email.messageId || row.recipient !== email.recipient) {
         throw new Error(`the job matches no email queued by this service (${email.emailId})`);
       }
-      if (row.status === 'sent') return;
-      const { subject, text, html } = renderEmail(email);
-      await this.mail.send({ messageId: email.messageId, to: { email: email.recipient }, subject, text, html });
-      killIfAskedAfterSending();
-      await this.recordSent(email, subject, job.attempts + 1, traceparent);
+      if (row.status === 'sent' || this.sending.has(email.emailId)) return;
+      this.sending.add(email.emailId);
+      try {
+        const { subject, text, html } = renderEmail(email);
+        await this.mail.send({ messageId: email.messageId, to: { email: email.recipient }, subject, text, html });
+        killIfAskedAfterSending();
+        await this.recordSent(email, subject, job.attempts + 1, traceparent);
+      } finally {
+        this.sending.delete(email.emailId);
+      }
     } catch (error) {
       if (error instanceof MailServerUnavailableError || isDatabaseUnavailable(error)) throw new WorkUnavailableError((error as Error).message, { cause: error });
       throw error;
