@@ -48,7 +48,7 @@ function cpuSecondsOf(pid: number, reapedChildren = false): number {
 
 /**
  * CPU seconds so far of every process on the path, by name: the given ones (pid -> name), Kafka, the
- * schema registry, Zipkin, PostgreSQL (all its processes together, ended sessions included) and this process.
+ * schema registry, Zipkin, MailDev, RabbitMQ, PostgreSQL (all its processes together, ended sessions included) and this process.
  */
 export function cpuSecondsByProcess(named: ReadonlyMap<number, string>): Map<string, number> {
   const totals = new Map<string, number>();
@@ -63,6 +63,8 @@ export function cpuSecondsByProcess(named: ReadonlyMap<number, string>): Map<str
         (commandLine.includes('ensemble.component=kafka') ? 'kafka' : undefined) ??
         (commandLine.includes('ensemble.component=schema-registry') ? 'schema registry' : undefined) ??
         (commandLine.includes('ensemble.component=zipkin') ? 'zipkin' : undefined) ??
+        (commandLine.includes('maildev.js') ? 'maildev' : undefined) ??
+        (commandLine.includes('beam.smp') && commandLine.includes('rabbit') ? 'rabbitmq' : undefined) ??
         (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres' ? 'postgresql' : undefined);
       if (!name) continue;
       totals.set(name, (totals.get(name) ?? 0) + cpuSecondsOf(pid, true));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
-import { CONSUMING_SERVICES, PlatformConfig, ServiceName } from '@ensemble/config';
+import { PlatformConfig, reactingTo, ServiceName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
 import { createOrderedProducer } from '@ensemble/kafka';
 import { pollUntil } from '@ensemble/retry';
@@ -13,7 +13,8 @@ import { PaymentLoad, postPaymentsAtRate } from '../payment-load';
 import { atRate } from '../pace';
 import { Latency, latencyOf } from '../statistics';
 
-const CONSUMERS = CONSUMING_SERVICES;
+/** The services a payment's effects are measured in: those that react to its PaymentCompleted. */
+const CONSUMERS = reactingTo('PaymentCompleted');
 
 export interface RateResult {
   targetRate: number;

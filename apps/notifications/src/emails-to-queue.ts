@@ -7,7 +7,7 @@ import { EMAIL_QUEUE, EmailContent, EmailJob, factsOf } from './email-job';
 import { Email } from './email.entity';
 import { insertEmails } from './email-rows';
 import { messageIdFor } from './emails';
-import { renderEmail } from './render-email';
+import { subjectOf } from './render-email';
 
 /**
  * A transaction's emails: one insert of their rows and one of their jobs into the outbox, which
@@ -57,7 +57,7 @@ export class EmailsToQueue implements TransactionBuffer {
         paymentId: job.paymentId,
         causeEventId: eventId,
         recipient: event.customerEmail,
-        subject: renderEmail(job).subject,
+        subject: subjectOf(job),
         status: event.customerEmail ? ('queued' as const) : ('no-recipient' as const),
         attempts: 0,
         queuedAt: new Date(job.queuedAt),

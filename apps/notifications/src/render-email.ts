@@ -1,5 +1,5 @@
 import { EmailJob } from './email-job';
-import { invoiceIssuedEmail, RenderedEmail, shipmentScheduledEmail } from './emails';
+import { invoiceIssuedEmail, invoiceIssuedSubject, RenderedEmail, shipmentScheduledEmail, shipmentScheduledSubject } from './emails';
 
 /** The email a job stands for, rendered from the facts it carries. */
 export function renderEmail(job: EmailJob): RenderedEmail {
@@ -9,4 +9,9 @@ export function renderEmail(job: EmailJob): RenderedEmail {
     case 'shipment':
       return shipmentScheduledEmail(job.shipment, { email: job.recipient, name: job.shipment.address.name });
   }
+}
+
+/** The subject alone, without rendering the body: what an email's row keeps from the moment it is queued. */
+export function subjectOf(job: EmailJob): string {
+  return job.kind === 'invoice' ? invoiceIssuedSubject(job.invoice) : shipmentScheduledSubject(job.shipment);
 }

@@ -4,12 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
-import { CONSUMING_SERVICES, PlatformConfig } from '@ensemble/config';
+import { PlatformConfig, reactingTo } from '@ensemble/config';
 import { waitUntilHealthy } from '@ensemble/process';
 import { pollUntil } from '@ensemble/retry';
 import { groupOf } from './floor-environment';
 
 const DATABASE = 'bench_floor';
+
+/** The floor carries the PaymentCompleted leg: a consumer for each service that reacts to it. */
+const FLOOR_CONSUMERS = reactingTo('PaymentCompleted');
 
 /**
  * The floor for Ensemble's end-to-end figures on this machine: the same durable steps with the
@@ -48,7 +51,7 @@ export class FloorPipeline {
     const start = (file: string, extra: Record<string, string>) =>
       spawn(process.execPath, ['--import', 'tsx', join(__dirname, file)], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'inherit'] });
     const writer = start('floor-writer.ts', { FLOOR_PORT: String(port) });
-    const consumers = CONSUMING_SERVICES.map((name) => ({ name, child: start('floor-consumer.ts', { FLOOR_CONSUMER: name }) }));
+    const consumers = FLOOR_CONSUMERS.map((name) => ({ name, child: start('floor-consumer.ts', { FLOOR_CONSUMER: name }) }));
     const url = `http://127.0.0.1:${port}`;
     await Promise.all([
       waitUntilHealthy('floor writer', url, { timeoutMs: 60_000 }),
@@ -63,7 +66,7 @@ export class FloorPipeline {
     await pollUntil(
       async () => {
         const { rows } = await this.db.query('SELECT count(*)::int AS applied FROM floor_inbox');
-        return rows[0].applied >= payments * CONSUMING_SERVICES.length;
+        return rows[0].applied >= payments * FLOOR_CONSUMERS.length;
       },
       { intervalMs: 50, timeoutMs, description: `the floor's consumers to apply ${payments} payments` },
     );
@@ -91,7 +94,7 @@ export class FloorPipeline {
     await admin.connect();
     try {
       await admin.deleteTopics({ topics: [this.topic] });
-      await admin.deleteGroups(CONSUMING_SERVICES.map((name) => groupOf(this.topic, name)));
+      await admin.deleteGroups(FLOOR_CONSUMERS.map((name) => groupOf(this.topic, name)));
     } finally {
       await admin.disconnect();
     }

@@ -9,6 +9,11 @@ import { DEFAULT_EMAIL_FORMAT, EmailFormat, formatDay, RenderedEmail } from './r
 /** What the invoice email tells: the facts of an `InvoiceIssued`. */
 export type IssuedInvoice = Pick<InvoiceIssued, 'invoiceNumber' | 'issuedAt' | 'lines' | 'totalMinor' | 'currency'>;
 
+/** The invoice email's subject, alone: what the email's row keeps when it is queued. */
+export function invoiceIssuedSubject(invoice: Pick<IssuedInvoice, 'invoiceNumber'>): string {
+  return headerValue(`Your invoice ${invoice.invoiceNumber}`);
+}
+
 /** The email that sends a customer the invoice just issued: its number, date, lines and total. */
 export function invoiceIssuedEmail(invoice: IssuedInvoice, recipient: Recipient, format: EmailFormat = DEFAULT_EMAIL_FORMAT): RenderedEmail {
   const money = (minor: number) => formatMoney(minor, invoice.currency, format.locale);
@@ -20,7 +25,7 @@ export function invoiceIssuedEmail(invoice: IssuedInvoice, recipient: Recipient,
     amount: money(line.lineTotalMinor),
   }));
   const total = money(invoice.totalMinor);
-  const subject = headerValue(`Your invoice ${invoice.invoiceNumber}`);
+  const subject = invoiceIssuedSubject(invoice);
 
   const text = [
     greeting(recipient),

@@ -8,12 +8,17 @@ import { DEFAULT_EMAIL_FORMAT, EmailFormat, formatDay, RenderedEmail } from './r
 /** What the shipment email tells: the facts of a `ShipmentScheduled`. */
 export type ScheduledShipment = Pick<ShipmentScheduled, 'scheduledFor' | 'items' | 'address'>;
 
+/** The shipment email's subject, alone: what the email's row keeps when it is queued. */
+export function shipmentScheduledSubject(shipment: Pick<ScheduledShipment, 'scheduledFor'>, format: EmailFormat = DEFAULT_EMAIL_FORMAT): string {
+  return headerValue(`Your order leaves our warehouse on ${formatDay(shipment.scheduledFor, format)}`);
+}
+
 /** The email that tells a customer when their parcel leaves, what is in it and where it goes. */
 export function shipmentScheduledEmail(shipment: ScheduledShipment, recipient: Recipient, format: EmailFormat = DEFAULT_EMAIL_FORMAT): RenderedEmail {
-  const dispatchDay = formatDay(shipment.scheduledFor, format);
   const items = shipment.items.map((item) => `${item.quantity} × ${item.sku}`);
   const address = addressLines(shipment.address, format.locale);
-  const subject = headerValue(`Your order leaves our warehouse on ${dispatchDay}`);
+  const dispatchDay = formatDay(shipment.scheduledFor, format);
+  const subject = shipmentScheduledSubject(shipment, format);
 
   const text = [
     greeting(recipient),
