@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
-import { CONSUMING_SERVICES, loadPlatformConfig, PROCESS_NAMES, SERVICE_NAMES } from '@ensemble/config';
+import { CONSUMING_SERVICES, loadPlatformConfig, PROCESS_NAMES, SERVICE_NAMES, workQueueOf } from '@ensemble/config';
 import { ASYNCAPI_FILE } from '@ensemble/contract';
 import { describeChoreography, loadEventCatalogue } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka/create-kafka';
@@ -10,8 +10,11 @@ import { Choreography, eventually, expectPaymentPath, paymentTrace, TopicReader,
 import { CHROMIUM_PATH } from '../infra/src/chromium';
 
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
-const REACTIONS = ['invoice', 'crm', 'shipping', 'dashboards'];
-const kafka = createKafka(loadPlatformConfig(), 'live-view-spec');
+const REACTIONS = ['invoice', 'crm', 'shipping', 'dashboards', 'notifications'];
+const config = loadPlatformConfig();
+const kafka = createKafka(config, 'live-view-spec');
+/** The services that hand themselves jobs through a work queue, whose box on the map shows it. */
+const QUEUEING = SERVICE_NAMES.filter((service) => workQueueOf(service));
 const catalogue = loadEventCatalogue();
 /** Every arrow the map should draw: each event's publisher to it, and it to each service that reacts to it. */
 const ARROWS = describeChoreography(catalogue).events.flatMap(({ eventType, publisher, reactors }) => [`${publisher}>${eventType}`, ...reactors.map((service) => `${eventType}>${service}`)]);
@@ -29,6 +32,18 @@ function recordPeakRates(): void {
       peaks[arrow] = Math.max(peaks[arrow] ?? 0, Number(target.getAttribute('data-rate')));
     }
   }).observe(page.document.getElementById('choreography'), { subtree: true, attributes: true, attributeFilter: ['data-rate'] });
+}
+
+/** Run in the page: keeps the most jobs per second each work queue on the map has shown, in `peakQueueRates`, by service. */
+function recordPeakQueueRates(): void {
+  const page = globalThis as any;
+  const peaks: Record<string, number> = (page.peakQueueRates = {});
+  new page.MutationObserver((mutations: Array<{ target: { getAttribute(name: string): string } }>) => {
+    for (const { target } of mutations) {
+      const service = target.getAttribute('data-service');
+      peaks[service] = Math.max(peaks[service] ?? 0, Number(target.getAttribute('data-queue-done-per-second')));
+    }
+  }).observe(page.document.getElementById('choreography'), { subtree: true, attributes: true, attributeFilter: ['data-queue-done-per-second'] });
 }
 
 /** A time as a datetime-local input takes it: local time, to the second (chromium runs in this process's time zone). */
@@ -90,7 +105,7 @@ describe("the console's live view at GET / shows every consumer react, in headle
     await choreography.stop();
   });
 
-  it('shows a payment posted through its form, with its record, the four reactions and both follow-on events in its row', async () => {
+  it('shows a payment posted through its form, with its record, the five reactions, both emails with a link to MailDev and the follow-on events in its row', async () => {
     const customerId = `live-${run}-one`;
     const payments = new TopicReader(kafka, 'payments.payment-completed');
     await payments.mark();
@@ -100,6 +115,7 @@ describe("the console's live view at GET / shows every consumer react, in headle
     for (const service of REACTIONS) await waitForState(reaction(paymentId, service), 'done');
     await followOns(paymentId).locator('[data-event-type="InvoiceIssued"]').waitFor();
     await followOns(paymentId).locator('[data-event-type="ShipmentScheduled"]').waitFor();
+    await followOns(paymentId).locator('[data-event-type="EmailSent"]').nth(1).waitFor();
     const [invoice] = await getJson(`${choreography.url('invoice')}/invoices?paymentId=${paymentId}`);
     const [shipment] = await getJson(`${choreography.url('shipping')}/shipments?paymentId=${paymentId}`);
     const profile = await getJson(`${choreography.url('crm')}/customers/${customerId}`);
@@ -115,6 +131,22 @@ describe("the console's live view at GET / shows every consumer react, in headle
     expect(await reaction(paymentId, 'dashboards').innerText()).toMatch(/^counted\s+figures · \+\d+ ms$/);
     expect(await followOns(paymentId).innerText()).toMatch(/InvoiceIssued invoice\.invoice-issued\[\d+\]@\d+ \+\d+ ms/);
     expect(await followOns(paymentId).innerText()).toMatch(/ShipmentScheduled shipping\.shipment-scheduled\[\d+\]@\d+ \+\d+ ms/);
+    expect(await followOns(paymentId).innerText()).toMatch(/EmailSent notifications\.email-sent\[\d+\]@\d+ \+\d+ ms/);
+    // An envelope per email the notifications service sent, each opening MailDev in a new tab, with its kind and time, not its recipient.
+    const sent = await getJson(`${choreography.url('notifications')}/notifications?paymentId=${paymentId}`);
+    expect(sent.map((email: { kind: string; status: string }) => `${email.kind} ${email.status}`).sort()).toEqual(['invoice sent', 'shipment sent']);
+    const envelopes = reaction(paymentId, 'notifications').locator('a.email');
+    expect(await envelopes.count()).toBe(2);
+    const shown = await envelopes.evaluateAll((links) =>
+      links.map((link) => ({ kind: link.getAttribute('data-email-kind'), href: link.getAttribute('href'), target: link.getAttribute('target'), rel: link.getAttribute('rel'), text: (link as HTMLElement).innerText })),
+    );
+    expect(shown.map(({ kind }) => kind).sort()).toEqual(['invoice', 'shipment']);
+    for (const link of shown) {
+      expect(link).toMatchObject({ href: config.mail.webUrl, target: '_blank', rel: 'noopener' });
+      expect(link.text).toMatch(new RegExp(`^✉ ${link.kind}\\s*\\+\\d+ ms$`));
+    }
+    expect(await reaction(paymentId, 'notifications').innerHTML()).not.toContain(sent[0].recipient);
+    expect((await fetch(config.mail.webUrl)).status).toBe(200);
     expect(pageErrors).toEqual([]);
   });
 
@@ -144,6 +176,7 @@ describe("the console's live view at GET / shows every consumer react, in headle
     expect(await page.locator('#choreography .map-event').count()).toBe(catalogue.events.length);
     expect((await page.locator('#choreography .map-edge').evaluateAll((arrows) => arrows.map((element) => element.getAttribute('data-edge')))).sort()).toEqual([...ARROWS].sort());
     await page.evaluate(recordPeakRates);
+    await page.evaluate(recordPeakQueueRates);
 
     await page.fill('input[name="customerId"]', `live-${run}-map`);
     await page.fill('input[name="times"]', '5');
@@ -165,6 +198,16 @@ describe("the console's live view at GET / shows every consumer react, in headle
       expect(await mapService(service).getAttribute('data-dead-letters')).toMatch(/^\d+$/);
     }
     expect(await mapService('payments').getAttribute('data-outbox')).toMatch(/^\d+$/);
+    // A service's work queue: its depth, dead letters, jobs done per second (emails, for notifications) and its worker not paused.
+    for (const service of QUEUEING) {
+      await eventually(async () => ((await page.evaluate(() => (globalThis as any).peakQueueRates))[service] > 0 ? true : undefined), `the map to show ${service}'s jobs done per second`, 30_000);
+      await mapService(service).and(page.locator('[data-queue-ready="0"][data-queue-delayed="0"]')).waitFor({ timeout: 30_000 });
+      const queue = mapService(service).locator(`[data-figure="work-queue"][data-queue="${workQueueOf(service)}"]`);
+      expect(await queue.locator('[data-figure="queue-depth"]').textContent()).toBe('queue 0 · 0 delayed');
+      expect(await queue.locator('[data-figure="queue-flow"]').textContent()).toMatch(new RegExp(`^\\d+ ${workQueueOf(service)!.split('.')[1]}/s · \\d+ dead$`));
+      expect(await mapService(service).getAttribute('data-queue-paused')).toBe('false');
+      expect(await page.locator(`#work-queues .tile[data-work-queue="${workQueueOf(service)}"]`).innerText()).toMatch(/0 ready · 0 delayed · \d+ dead · \d+ \w+\/s$/);
+    }
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
@@ -192,7 +235,8 @@ describe("the console's live view at GET / shows every consumer react, in headle
 
     await waitForState(reaction(paymentId, 'shipping'), 'done');
     await followOns(paymentId).locator('[data-event-type="ShipmentScheduled"]').waitFor();
-    expect(await row(paymentId).getAttribute('data-complete')).toBe('true');
+    // Complete once the shipment's email, which follows ShipmentScheduled, is sent too.
+    await row(paymentId).and(page.locator('[data-complete="true"]')).waitFor({ timeout: 30_000 });
     await group('shipping').and(page.locator('[data-lag="0"]:not([data-members="0"])')).waitFor({ timeout: 15_000 });
     await mapService('shipping').and(page.locator('[data-state="running"][data-lag="0"]')).waitFor({ timeout: 15_000 });
     await arrow('PaymentCompleted>shipping').and(page.locator('[data-lag="0"]')).waitFor({ timeout: 15_000 });

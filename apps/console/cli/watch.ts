@@ -6,16 +6,18 @@
  * choreography. Times are milliseconds since the payment's POST through the live page, or since the
  * payment was completed for payments posted elsewhere.
  */
-import { loadServiceUrls } from '@ensemble/config';
+import { loadServiceUrls, SERVICE_NAMES } from '@ensemble/config';
 import { retry } from '@ensemble/retry';
 import type { FeedState } from '../src/choreography-feed';
-import type { PaymentRowView, ReactingService } from '../src/payment-timeline';
+import type { PaymentRowView, ReactingOnce } from '../src/payment-timeline';
 
-const REACTING: ReactingService[] = ['invoice', 'crm', 'shipping', 'dashboards'];
+const REACTING: ReactingOnce[] = ['invoice', 'crm', 'shipping', 'dashboards'];
 /** The longest wait before following the stream again: a console that comes up is followed within it. */
 const RECONNECT_MAX_MS = 2_000;
 /** Payments whose printed lines are remembered, so that each line is printed once. */
 const REMEMBERED = 2_000;
+/** The width of the column that names who reacted, so that the lines of a payment align. */
+const WHO = Math.max(...SERVICE_NAMES.map((service) => service.length));
 
 const short = (id: string) => id.slice(0, 8);
 const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
@@ -25,7 +27,7 @@ function print(line: string): void {
   console.log(`${new Date().toISOString().slice(11, 23)}  ${line}`);
 }
 
-function reactionText(row: PaymentRowView, service: ReactingService): string | undefined {
+function reactionText(row: PaymentRowView, service: ReactingOnce): string | undefined {
   const { invoice, crm, shipping, dashboards } = row.reactions;
   switch (service) {
     case 'invoice':
@@ -39,7 +41,7 @@ function reactionText(row: PaymentRowView, service: ReactingService): string | u
   }
 }
 
-/** Prints what is new about a payment: its record, each reaction and each follow-on event, once. */
+/** Prints what is new about a payment: its record, each reaction, each email and each follow-on event, once. */
 function show(row: PaymentRowView): void {
   if (!row.completed) return;
   let seen = printed.get(row.paymentId);
@@ -53,14 +55,21 @@ function show(row: PaymentRowView): void {
     const text = reactionText(row, service);
     if (text && !seen.has(service)) {
       seen.add(service);
-      print(`  ${service.padEnd(10)} ${short(row.paymentId)}  ${text}`);
+      print(`  ${service.padEnd(WHO)} ${short(row.paymentId)}  ${text}`);
     }
+  }
+  for (const email of row.reactions.notifications?.emails ?? []) {
+    const key = `email ${email.emailId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const attempts = email.attempts > 1 ? ` after ${email.attempts} attempts` : '';
+    print(`  ${'notifications'.padEnd(WHO)} ${short(row.paymentId)}  ${email.kind} email sent${attempts}: "${email.subject}"  +${email.afterMs} ms`);
   }
   for (const event of row.followOns) {
     const key = `${event.topic}[${event.partition}]@${event.offset}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    print(`  ${'event'.padEnd(10)} ${short(row.paymentId)}  ${event.eventType} at ${key}  +${event.afterMs} ms`);
+    print(`  ${'event'.padEnd(WHO)} ${short(row.paymentId)}  ${event.eventType} at ${key}  +${event.afterMs} ms`);
   }
 }
 

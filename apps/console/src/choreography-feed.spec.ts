@@ -1,16 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { MessageEvent } from '@nestjs/common';
 import type { EachMessagePayload, Kafka } from 'kafkajs';
 import { Subscription } from 'rxjs';
 import { loadPlatformConfig, ProcessName } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
-import { EventCatalogue } from '@ensemble/events';
+import { EmailSent, EnsembleEvent, EventCatalogue } from '@ensemble/events';
+import { paymentCompletedEvent } from '@ensemble/testing';
 import { ChoreographyFeed, ChoreographyFeedEvents, FeedState } from './choreography-feed';
+import { PaymentRowView } from './payment-timeline';
 
 const TOPICS: Record<string, string> = {
   PaymentCompleted: 'payments.payment-completed',
   InvoiceIssued: 'invoice.invoice-issued',
   ShipmentScheduled: 'shipping.shipment-scheduled',
+  EmailSent: 'notifications.email-sent',
 };
 
 /** A kafkajs consumer as far as the feed uses it: it joins its group once it runs, and can be made to crash. */
@@ -63,6 +67,7 @@ const serviceUrls = { crm: 'http://127.0.0.1:1' } as Record<ProcessName, string>
 describe('ChoreographyFeed', () => {
   let feed: ChoreographyFeed;
   let states: FeedState[];
+  let rows: PaymentRowView[];
   let subscription: Subscription;
   const reported: Array<{ event: keyof ChoreographyFeedEvents; payload: unknown }> = [];
 
@@ -79,13 +84,15 @@ describe('ChoreographyFeed', () => {
   });
 
   function watch(kafka: Kafka, codec = undecodable): void {
-    feed = new ChoreographyFeed(kafka, codec, catalogue, serviceUrls, loadPlatformConfig({}));
+    feed = new ChoreographyFeed(kafka, codec, catalogue, serviceUrls, loadPlatformConfig({ MAIL_WEB_URL: 'http://mail.example:1080' }));
     for (const event of ['following', 'connectFailed', 'recordSkipped', 'commitsUnread', 'crmLookupFailed'] as const) {
       feed.on(event, (payload: unknown) => reported.push({ event, payload }));
     }
     states = [];
+    rows = [];
     subscription = feed.updates().subscribe(({ type, data }: MessageEvent) => {
       if (type === 'feed') states.push(data as FeedState);
+      if (type === 'payments') rows.push(...(data as PaymentRowView[]));
     });
   }
 
@@ -136,5 +143,35 @@ describe('ChoreographyFeed', () => {
     await consumers[0].eachMessage!({ topic: TOPICS.PaymentCompleted, partition: 3, message: { offset: '17', value: Buffer.from([7]) } } as unknown as EachMessagePayload);
 
     expect(reported.at(-1)).toEqual({ event: 'recordSkipped', payload: { topic: TOPICS.PaymentCompleted, partition: 3, offset: '17', error: new Error('bad magic byte 7') } });
+  });
+
+  it("reads the notifications service's EmailSent too, and shows each email under its payment with a link to the mail server's web UI", async () => {
+    const payment = paymentCompletedEvent(1);
+    const email: EmailSent = {
+      envelope: { ...payment.envelope, eventId: randomUUID(), eventType: 'EmailSent', producer: 'notifications', causationId: randomUUID() },
+      emailId: randomUUID(),
+      messageId: '<invoice.1@notifications.ensemble.local>',
+      kind: 'invoice',
+      paymentId: payment.paymentId,
+      recipient: 'ada@example.com',
+      subject: 'Your invoice 2026-000042',
+      queuedAt: Date.now(),
+      sentAt: Date.now(),
+      attempts: 1,
+    };
+    const byOffset: Record<string, EnsembleEvent> = { '1': payment, '2': email };
+    const codec = { decode: async (_topic: string, value: Buffer) => byOffset[value.toString()] } as unknown as EventCodec;
+    const { kafka, consumers } = fakeKafka(0);
+    watch(kafka, codec);
+    await until(() => states.at(-1)?.state === 'live');
+
+    expect(states.at(-1)!.topics).toEqual(Object.values(TOPICS));
+    await consumers[0].eachMessage!({ topic: TOPICS.PaymentCompleted, partition: 0, message: { offset: '1', value: Buffer.from('1') } } as unknown as EachMessagePayload);
+    await consumers[0].eachMessage!({ topic: TOPICS.EmailSent, partition: 0, message: { offset: '2', value: Buffer.from('2') } } as unknown as EachMessagePayload);
+    await until(() => rows.some((row) => row.reactions.notifications));
+
+    const row = rows.find((candidate) => candidate.reactions.notifications)!;
+    expect(row.paymentId).toBe(payment.paymentId);
+    expect(row.reactions.notifications!.emails).toEqual([expect.objectContaining({ emailId: email.emailId, kind: 'invoice', subject: 'Your invoice 2026-000042', mailUrl: 'http://mail.example:1080' })]);
   });
 });

@@ -5,11 +5,11 @@ import type { Admin, Consumer, EachMessagePayload, Kafka, KafkaMessage } from 'k
 import { concat, defer, Observable, of, Subject } from 'rxjs';
 import { PLATFORM_CONFIG, PlatformConfig, ProcessName, SERVICE_URLS, zipkinTraceUrl } from '@ensemble/config';
 import { EventCodec } from '@ensemble/event-codec';
-import { EnsembleEvent, EventCatalogue, InvoiceIssued, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
+import { EmailSent, EnsembleEvent, EventCatalogue, InvoiceIssued, PaymentCompleted, ShipmentScheduled } from '@ensemble/events';
 import { committedOffsets, headersAsStrings, KAFKA_CLIENT } from '@ensemble/kafka';
 import { endedBy, retry, transient } from '@ensemble/retry';
 import { traceIdOf } from '@ensemble/tracing';
-import { PaymentSummary, PaymentTimeline, ReactingService, Reaction } from './payment-timeline';
+import { PaymentSummary, PaymentTimeline, ReactingOnce, Reaction } from './payment-timeline';
 
 /** Payments kept for the page, and sent to one that connects. */
 const RETAINED_PAYMENTS = 500;
@@ -19,7 +19,7 @@ const FLUSH_INTERVAL_MS = 100;
 const COMMIT_POLL_INTERVAL_MS = 100;
 const CRM_ANSWER_TIMEOUT_MS = 1_000;
 /** Services that announce no event of their own: their reaction shows as their group committing past the payment's record. */
-const REACTING_BY_COMMIT = ['crm', 'dashboards'] as const satisfies ReactingService[];
+const REACTING_BY_COMMIT = ['crm', 'dashboards'] as const satisfies ReactingOnce[];
 
 export type FeedState = { state: 'idle' | 'connecting' | 'live'; since: number; topics: string[]; error?: string };
 
@@ -41,12 +41,12 @@ export interface ChoreographyFeedEvents {
  * What the live view knows of the choreography: reads the event topics from their ends, as of the
  * feed's start, in a throwaway consumer group of its own that commits nothing; notices CRM's and
  * dashboards' reactions as their consumer groups commit past a payment's record, and asks CRM for
- * the customer's lifetime value. Starts when the first viewer connects, so that a console nobody
+ * the customer's lifetime value; puts each email the notifications service sent under its payment. Starts when the first viewer connects, so that a console nobody
  * watches spends nothing on it; a slow or absent Kafka only delays the feed.
  */
 @Injectable()
 export class ChoreographyFeed extends EventEmitter<ChoreographyFeedEvents> implements OnModuleDestroy {
-  private readonly topics: { payments: string; invoices: string; shipments: string };
+  private readonly topics: { payments: string; invoices: string; shipments: string; emails: string };
   private readonly timeline = new PaymentTimeline(RETAINED_PAYMENTS);
   private readonly messages = new Subject<MessageEvent>();
   private readonly askingCrm = new Set<string>();
@@ -71,6 +71,7 @@ export class ChoreographyFeed extends EventEmitter<ChoreographyFeedEvents> imple
       payments: catalogue.get('PaymentCompleted').topic,
       invoices: catalogue.get('InvoiceIssued').topic,
       shipments: catalogue.get('ShipmentScheduled').topic,
+      emails: catalogue.get('EmailSent').topic,
     };
     this.state = { state: 'idle', since: Date.now(), topics: Object.values(this.topics) };
   }
@@ -190,6 +191,8 @@ export class ChoreographyFeed extends EventEmitter<ChoreographyFeedEvents> imple
     }
     const record = { topic, partition, offset: message.offset };
     if (topic === this.topics.payments) return this.timeline.completed(event as PaymentCompleted, record, at, this.traceUrlOf(message));
+    // MailDev's web UI opens one email only by an id of its own, which no event carries: the link opens its inbox.
+    if (topic === this.topics.emails) return this.timeline.emailed(event as EmailSent, record, at, this.config.mail.webUrl);
     this.timeline.followedOn(event.envelope, record, at, announcedReaction(event));
   }
 

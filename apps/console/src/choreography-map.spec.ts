@@ -31,8 +31,11 @@ describe('layOutChoreography', () => {
     expect(column('event:EmailSent')).toBeGreaterThan(column('service:notifications'));
   });
 
-  it('says of each service whether it reacts and whether it publishes, and of each event its topic', () => {
-    expect(node('service:crm')).toMatchObject({ kind: 'service', service: 'crm', reacts: true, publishes: false });
+  it('says of each service whether it reacts, whether it publishes and its work queue, and of each event its topic', () => {
+    expect(node('service:crm')).toMatchObject({ kind: 'service', service: 'crm', reacts: true, publishes: false, workQueue: null });
+    expect(node('service:notifications')).toMatchObject({ reacts: true, publishes: true, workQueue: 'notifications.emails' });
+    // Its box has room for the queue's figures.
+    expect(node('service:notifications').height).toBeGreaterThan(node('service:crm').height);
     expect(node('service:invoice')).toMatchObject({ reacts: true, publishes: true });
     expect(node('service:payments')).toMatchObject({ reacts: false, publishes: true });
     expect(node('event:InvoiceIssued')).toMatchObject({ kind: 'event', eventType: 'InvoiceIssued', topic: 'invoice.invoice-issued' });

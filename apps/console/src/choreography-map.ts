@@ -1,4 +1,4 @@
-import { ServiceName } from '@ensemble/config';
+import { ServiceName, workQueueOf } from '@ensemble/config';
 import { Choreography } from '@ensemble/events';
 
 interface Box {
@@ -12,7 +12,7 @@ interface Box {
 
 export type MapNode = Box &
   (
-    | { kind: 'service'; service: ServiceName; reacts: boolean; publishes: boolean }
+    | { kind: 'service'; service: ServiceName; reacts: boolean; publishes: boolean; /** The work queue it hands itself jobs through, whose figures its box shows too. */ workQueue: string | null }
     | { kind: 'event'; eventType: string; topic: string }
   );
 
@@ -39,9 +39,12 @@ export interface ChoreographyMap {
 }
 
 const SERVICE_BOX = { width: 150, height: 58 };
+/** A service with a work queue: two more lines, for its queue. */
+const QUEUEING_SERVICE_BOX = { width: 150, height: 88 };
 const EVENT_BOX = { width: 150, height: 40 };
 const COLUMN = 235;
-const ROW = 80;
+/** Room between boxes one above the other. */
+const ROW_GAP = 22;
 const MARGIN = 16;
 /** Vertical room between lanes of edges that skip a column, routed beneath every box. */
 const LANE = 20;
@@ -82,18 +85,29 @@ export function layOutChoreography({ services, events }: Choreography): Choreogr
     };
     ids.sort((a, b) => average(a) - average(b)).forEach((id, index) => row.set(id, index));
   }
+  const boxOf = (service: ServiceName) => (workQueueOf(service) ? QUEUEING_SERVICE_BOX : SERVICE_BOX);
+  const rowHeight = Math.max(EVENT_BOX.height, ...services.map(({ service }) => boxOf(service).height)) + ROW_GAP;
   const tallest = Math.max(...columns.map((ids) => ids.length));
-  const top = (count: number) => MARGIN + ((tallest - count) * ROW) / 2;
+  const top = (count: number) => MARGIN + ((tallest - count) * rowHeight) / 2;
   const box = (id: string, size: { width: number; height: number }): Box => {
     const ids = columns[column.get(id)!];
-    return { id, x: MARGIN + column.get(id)! * COLUMN, y: top(ids.length) + row.get(id)! * ROW + (ROW - size.height) / 2, ...size };
+    return { id, x: MARGIN + column.get(id)! * COLUMN, y: top(ids.length) + row.get(id)! * rowHeight + (rowHeight - size.height) / 2, ...size };
   };
   const nodes: MapNode[] = [
-    ...services.map(({ service, reactsTo, publishes }): MapNode => ({ ...box(serviceId(service), SERVICE_BOX), kind: 'service', service, reacts: reactsTo.length > 0, publishes: publishes.length > 0 })),
+    ...services.map(
+      ({ service, reactsTo, publishes }): MapNode => ({
+        ...box(serviceId(service), boxOf(service)),
+        kind: 'service',
+        service,
+        reacts: reactsTo.length > 0,
+        publishes: publishes.length > 0,
+        workQueue: workQueueOf(service) ?? null,
+      }),
+    ),
     ...events.map(({ eventType, topic }): MapNode => ({ ...box(eventId(eventType), EVENT_BOX), kind: 'event', eventType, topic })),
   ];
   const boxes = new Map(nodes.map((node) => [node.id, node]));
-  const bottom = MARGIN + tallest * ROW;
+  const bottom = MARGIN + tallest * rowHeight;
   let lanes = 0;
   const edge = (kind: MapEdge['kind'], service: ServiceName, eventType: string, topic: string): MapEdge => {
     const [from, to] = kind === 'publishes' ? [boxes.get(serviceId(service))!, boxes.get(eventId(eventType))!] : [boxes.get(eventId(eventType))!, boxes.get(serviceId(service))!];

@@ -1,14 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { EventEnvelope } from '@ensemble/events';
+import { EmailSent, EventEnvelope } from '@ensemble/events';
 import { paymentCompletedEvent } from '@ensemble/testing';
 import { PaymentTimeline } from './payment-timeline';
 
 const PAYMENTS = { topic: 'payments.payment-completed', partition: 2, offset: '41' };
 const INVOICES = { topic: 'invoice.invoice-issued', partition: 4, offset: '7' };
+const EMAILS = { topic: 'notifications.email-sent', partition: 1, offset: '3' };
+const MAILDEV = 'http://127.0.0.1:1080';
 
 /** The envelope of an event that `payment`'s event caused. */
 function followOnEnvelope(payment: ReturnType<typeof paymentCompletedEvent>, eventType: string): EventEnvelope {
   return { eventId: randomUUID(), eventType, occurredAt: Date.now(), aggregateId: randomUUID(), correlationId: payment.envelope.correlationId, causationId: payment.envelope.eventId, producer: 'invoice' };
+}
+
+/** The EmailSent of an email about `payment`, caused by one of its follow-on events. */
+function emailSent(payment: ReturnType<typeof paymentCompletedEvent>, kind: EmailSent['kind'], sentAt: number): EmailSent {
+  const emailId = randomUUID();
+  return {
+    envelope: { ...followOnEnvelope(payment, 'EmailSent'), aggregateId: emailId, causationId: randomUUID(), producer: 'notifications' },
+    emailId,
+    messageId: `<${kind}.${randomUUID()}@notifications.ensemble.local>`,
+    kind,
+    paymentId: payment.paymentId,
+    recipient: 'ada@example.com',
+    subject: kind === 'invoice' ? 'Your invoice 2026-000042' : 'Your order leaves our warehouse on 4 December 2026',
+    queuedAt: sentAt - 30,
+    sentAt,
+    attempts: 1,
+  };
 }
 
 describe('PaymentTimeline', () => {
@@ -98,5 +117,58 @@ describe('PaymentTimeline', () => {
     expect(timeline.takeChanges().map((row) => row.paymentId)).toEqual([payments[1].paymentId, payments[2].paymentId]);
     expect(timeline.takeChanges()).toEqual([]);
     expect(timeline.recent().map((row) => row.paymentId)).toEqual([payments[1].paymentId, payments[2].paymentId]);
+  });
+
+  it("puts each email under the payment it names, as the notifications service's reaction timed by the last, with its kind and subject but not its recipient", () => {
+    const timeline = new PaymentTimeline(10);
+    const payment = paymentCompletedEvent(1, { completedAt: 1_010 });
+    timeline.posted(payment, { sentAt: 1_000, status: 201, tookMs: 15 });
+    timeline.completed(payment, PAYMENTS, 1_030);
+    const invoice = emailSent(payment, 'invoice', 1_390);
+    const shipment = emailSent(payment, 'shipment', 1_440);
+
+    timeline.emailed(invoice, EMAILS, 1_400, MAILDEV);
+    timeline.emailed(shipment, { ...EMAILS, offset: '4' }, 1_450, MAILDEV);
+
+    const [row] = timeline.takeChanges();
+    expect(row.reactions.notifications).toEqual({
+      emails: [
+        { emailId: invoice.emailId, kind: 'invoice', subject: 'Your invoice 2026-000042', sentAt: 1_390, attempts: 1, mailUrl: MAILDEV, afterMs: 400 },
+        { emailId: shipment.emailId, kind: 'shipment', subject: 'Your order leaves our warehouse on 4 December 2026', sentAt: 1_440, attempts: 1, mailUrl: MAILDEV, afterMs: 450 },
+      ],
+      afterMs: 450,
+    });
+    expect(row.followOns).toEqual([
+      { ...EMAILS, eventType: 'EmailSent', afterMs: 400 },
+      { ...EMAILS, offset: '4', eventType: 'EmailSent', afterMs: 450 },
+    ]);
+    expect(JSON.stringify(row)).not.toContain('ada@example.com');
+  });
+
+  it('keeps an email that comes before its payment until the payment comes', () => {
+    const timeline = new PaymentTimeline(10);
+    const payment = paymentCompletedEvent(1, { completedAt: 1_000 });
+
+    timeline.emailed(emailSent(payment, 'invoice', 1_030), EMAILS, 1_040, MAILDEV);
+    expect(timeline.takeChanges()).toEqual([]);
+    timeline.completed(payment, PAYMENTS, 1_060);
+
+    const [row] = timeline.takeChanges();
+    expect(row.reactions.notifications?.emails).toEqual([expect.objectContaining({ kind: 'invoice', afterMs: 40 })]);
+    expect(row.followOns).toEqual([{ ...EMAILS, eventType: 'EmailSent', afterMs: 40 }]);
+  });
+
+  it('counts an email announced twice once, and shows both of its records', () => {
+    const timeline = new PaymentTimeline(10);
+    const payment = paymentCompletedEvent(1, { completedAt: 1_000 });
+    timeline.completed(payment, PAYMENTS, 1_010);
+    const invoice = emailSent(payment, 'invoice', 1_030);
+
+    timeline.emailed(invoice, EMAILS, 1_040, MAILDEV);
+    timeline.emailed(invoice, { ...EMAILS, offset: '9' }, 1_900, MAILDEV);
+
+    const [row] = timeline.recent();
+    expect(row.reactions.notifications).toEqual({ emails: [expect.objectContaining({ emailId: invoice.emailId, afterMs: 40 })], afterMs: 40 });
+    expect(row.followOns.map(({ offset }) => offset)).toEqual(['3', '9']);
   });
 });

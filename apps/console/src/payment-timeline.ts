@@ -1,4 +1,4 @@
-import { EventEnvelope, PaymentCompleted } from '@ensemble/events';
+import { EmailSent, EventEnvelope, PaymentCompleted } from '@ensemble/events';
 import type { RecordPosition } from '@ensemble/kafka';
 
 /** What each consuming service did about a payment, as far as the live view can tell. */
@@ -8,12 +8,31 @@ export interface ReactionFacts {
   crm: { lifetimeValueMinor?: number };
   shipping: { shipmentId: string; scheduledFor: number };
   dashboards: Record<string, never>;
+  /** The emails sent about the payment so far, in the order the feed read their EmailSent. */
+  notifications: { emails: SentEmail[] };
 }
 
 export type ReactingService = keyof ReactionFacts;
 
+/** The services that react to a payment once, with one event or one commit; the notifications service sends several emails. */
+export type ReactingOnce = Exclude<ReactingService, 'notifications'>;
+
 /** One service's reaction, as a follow-on event announces it. */
-export type Reaction = { [Service in ReactingService]: { service: Service; facts: ReactionFacts[Service] } }[ReactingService];
+export type Reaction = { [Service in ReactingOnce]: { service: Service; facts: ReactionFacts[Service] } }[ReactingOnce];
+
+/** An email about a payment, as its EmailSent tells it; without the recipient, which is personal data. */
+export interface SentEmail {
+  emailId: string;
+  kind: EmailSent['kind'];
+  subject: string;
+  /** When the mail server accepted it, in epoch milliseconds. */
+  sentAt: number;
+  attempts: number;
+  /** Where a person reads it: MailDev's web UI. */
+  mailUrl: string;
+  /** When its EmailSent was read, since the row's origin, like a reaction. */
+  afterMs: number;
+}
 
 /** A payment as the live view shows it: every `afterMs` counts from the POST, or from completedAt for payments posted elsewhere. */
 export interface PaymentRowView {
@@ -31,7 +50,7 @@ export interface PaymentRowView {
   /** The payment's trace in Zipkin, when tracing is on. */
   traceUrl?: string;
   reactions: { [Service in ReactingService]?: ReactionFacts[Service] & { afterMs: number } };
-  /** Events that the payment's event caused, e.g. InvoiceIssued. */
+  /** Events that the payment's event caused, e.g. InvoiceIssued, and the EmailSent of each email. */
   followOns: Array<RecordPosition & { eventType: string; afterMs: number }>;
 }
 
@@ -45,6 +64,14 @@ interface FollowOn extends RecordPosition {
   at: number;
 }
 
+/** An EmailSent read, waiting for its payment or attached to it. */
+interface EmailRead extends RecordPosition {
+  paymentId: string;
+  envelope: EventEnvelope;
+  email: Omit<SentEmail, 'afterMs'>;
+  at: number;
+}
+
 interface Entry extends PaymentSummary {
   firstSeenAt: number;
   postedAt?: number;
@@ -54,11 +81,12 @@ interface Entry extends PaymentSummary {
   correlationId?: string;
   completed?: RecordPosition & { at: number };
   traceUrl?: string;
-  reactions: { [Service in ReactingService]?: ReactionFacts[Service] & { at: number } };
+  reactions: { [Service in ReactingOnce]?: ReactionFacts[Service] & { at: number } };
   followOns: FollowOn[];
+  emails: EmailRead[];
 }
 
-/** Follow-on events whose payment has not been seen yet, kept this long for it to arrive. */
+/** Follow-on events and emails whose payment has not been seen yet, kept this long for it to arrive. */
 const UNMATCHED_FOLLOW_ON_MS = 60_000;
 
 /**
@@ -70,6 +98,7 @@ export class PaymentTimeline {
   private readonly entries = new Map<string, Entry>();
   private readonly byCorrelation = new Map<string, Entry[]>();
   private unmatched: FollowOn[] = [];
+  private unmatchedEmails: EmailRead[] = [];
   private readonly changed = new Set<string>();
 
   constructor(private readonly capacity: number) {}
@@ -111,7 +140,21 @@ export class PaymentTimeline {
     this.unmatched = [...this.unmatched.filter((earlier) => at - earlier.at < UNMATCHED_FOLLOW_ON_MS), followOn];
   }
 
-  reacted<Service extends ReactingService>(paymentId: string, service: Service, facts: ReactionFacts[Service], at: number): void {
+  /**
+   * An email about a payment was sent, as `sent` announces it: it goes under the payment it names
+   * (its recipient left out), its record among the follow-on events, or waits for that payment
+   * should it come first. A second EmailSent of one email (a record sent twice) adds its record,
+   * not another email.
+   */
+  emailed(sent: EmailSent, record: RecordPosition, at: number, mailUrl: string): void {
+    const { emailId, kind, subject, sentAt, attempts } = sent;
+    const read: EmailRead = { ...record, paymentId: sent.paymentId, envelope: sent.envelope, email: { emailId, kind, subject, sentAt, attempts, mailUrl }, at };
+    const entry = this.entries.get(sent.paymentId);
+    if (entry) return this.attachEmail(entry, read);
+    this.unmatchedEmails = [...this.unmatchedEmails.filter((earlier) => at - earlier.at < UNMATCHED_FOLLOW_ON_MS), read];
+  }
+
+  reacted<Service extends ReactingOnce>(paymentId: string, service: Service, facts: ReactionFacts[Service], at: number): void {
     const entry = this.entries.get(paymentId);
     if (!entry || entry.reactions[service]) return;
     entry.reactions[service] = { ...facts, at } as Entry['reactions'][Service];
@@ -119,7 +162,7 @@ export class PaymentTimeline {
   }
 
   /** Payments whose record has been seen and that still wait for `service`'s reaction. */
-  awaiting(service: ReactingService): Array<{ payment: PaymentSummary; record: RecordPosition }> {
+  awaiting(service: ReactingOnce): Array<{ payment: PaymentSummary; record: RecordPosition }> {
     return [...this.entries.values()]
       .filter((entry) => entry.completed && !entry.reactions[service])
       .map((entry) => ({ payment: entry, record: entry.completed! }));
@@ -146,13 +189,22 @@ export class PaymentTimeline {
     this.changed.add(entry.paymentId);
   }
 
+  private attachEmail(entry: Entry, read: EmailRead): void {
+    entry.followOns.push({ topic: read.topic, partition: read.partition, offset: read.offset, eventType: read.envelope.eventType, envelope: read.envelope, at: read.at });
+    if (!entry.emails.some((earlier) => earlier.email.emailId === read.email.emailId)) entry.emails.push(read);
+    this.changed.add(entry.paymentId);
+  }
+
   private entry(payment: PaymentSummary, at: number): Entry {
     let entry = this.entries.get(payment.paymentId);
     if (!entry) {
       const { paymentId, customerId, amountMinor, currency } = payment;
-      entry = { paymentId, customerId, amountMinor, currency, firstSeenAt: at, reactions: {}, followOns: [] };
+      entry = { paymentId, customerId, amountMinor, currency, firstSeenAt: at, reactions: {}, followOns: [], emails: [] };
       this.entries.set(paymentId, entry);
       this.forgetOldest();
+      const [mine, others] = partition(this.unmatchedEmails, (read) => read.paymentId === paymentId);
+      this.unmatchedEmails = others;
+      for (const read of mine) this.attachEmail(entry, read);
     }
     return entry;
   }
@@ -184,6 +236,11 @@ function view(entry: Entry): PaymentRowView {
   const reactions: PaymentRowView['reactions'] = {};
   for (const [service, { at, ...facts }] of Object.entries(entry.reactions)) {
     Object.assign(reactions, { [service]: { ...facts, afterMs: after(at) } });
+  }
+  // The notifications service's reaction so far: each email sent, timed by the last.
+  if (entry.emails.length > 0) {
+    const emails = entry.emails.map(({ email, at }) => ({ ...email, afterMs: after(at) }));
+    reactions.notifications = { emails, afterMs: Math.max(...emails.map((email) => email.afterMs)) };
   }
   return {
     paymentId: entry.paymentId,

@@ -3,17 +3,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, MessageEvent, OnModuleDestroy } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import { concat, defer, Observable, of, Subject } from 'rxjs';
-import { ProcessName, SERVICE_URLS, ServiceName } from '@ensemble/config';
+import { ProcessName, SERVICE_URLS, ServiceName, workQueueOf } from '@ensemble/config';
 import { Contract } from '@ensemble/contract';
 import { failureTopics } from '@ensemble/event-consumer';
 import { Choreography } from '@ensemble/events';
 import { consumerGroupLag, KAFKA_CLIENT } from '@ensemble/kafka';
-import { parsePrometheusText } from '@ensemble/metrics';
+import { MetricSample } from '@ensemble/metrics';
+import { readOutboxBacklog, readWorkQueue, scrapeMetrics } from './service-metrics';
 
 const SAMPLE_INTERVAL_MS = 1_000;
 /** Samples kept for the throughput chart of a page that connects: two minutes. */
 const HISTORY = 120;
-const SCRAPE_TIMEOUT_MS = 800;
 
 export interface ConsumerGroupStatus {
   service: ServiceName;
@@ -30,6 +30,20 @@ export interface ConsumerGroupStatus {
   deadLetters: number;
 }
 
+/** The work queue through which a service hands itself jobs (`workQueue` in SERVICES), as its worker's metrics tell it; null figures when the service does not answer. */
+export interface WorkQueueStatus {
+  service: ServiceName;
+  queue: string;
+  /** Jobs waiting for a worker, waiting out a retry delay, and dead-lettered; null also when the worker could not measure its queue. */
+  ready: number | null;
+  delayed: number | null;
+  deadLetters: number | null;
+  /** Jobs done per second since the previous sample: emails sent, for notifications. */
+  donePerSecond: number | null;
+  /** Whether its worker waits out an outage instead of taking jobs. */
+  paused: boolean | null;
+}
+
 export interface PlatformSample {
   at: number;
   /** Records appended per second since the previous sample, on each event topic. */
@@ -37,6 +51,7 @@ export interface PlatformSample {
   groups: ConsumerGroupStatus[];
   /** Rows not yet published, and of those the parked ones (which cannot be published); null when the service does not answer. */
   outboxBacklog: Array<{ service: ServiceName; events: number | null; parked: number | null }>;
+  workQueues: WorkQueueStatus[];
   /** Why the sample is empty: Kafka did not answer. */
   error?: string;
 }
@@ -54,12 +69,15 @@ interface Counts {
   committed: Map<string, number>;
   /** Records appended, by event topic. */
   published: Map<string, number>;
+  /** Jobs done, by work queue. */
+  jobsDone: Map<string, number>;
 }
 
 /**
  * The platform's vital signs, sampled every second while someone watches: the records appended to
  * each event topic, each consumer group's lag per partition, throughput per topic and dead letters,
- * and each producing service's outbox backlog.
+ * each producing service's outbox backlog, and each work queue's depth, jobs done per second and
+ * whether its worker is paused.
  */
 @Injectable()
 export class PlatformStatus extends EventEmitter<PlatformStatusEvents> implements OnModuleDestroy {
@@ -105,7 +123,7 @@ export class PlatformStatus extends EventEmitter<PlatformStatusEvents> implement
         this.emit('sampleFailed', { error: error as Error });
         await this.admin?.disconnect().catch(() => undefined);
         this.admin = this.previous = undefined;
-        return { at: Date.now(), published: [], groups: [], outboxBacklog: [], error: `Kafka: ${(error as Error).message}` };
+        return { at: Date.now(), published: [], groups: [], outboxBacklog: [], workQueues: [], error: `Kafka: ${(error as Error).message}` };
       });
       if (!sample) return;
       this.history.push(sample);
@@ -123,15 +141,29 @@ export class PlatformStatus extends EventEmitter<PlatformStatusEvents> implement
       return endsByTopic.get(topic)!;
     };
     const reacting = this.choreography.services.filter((role) => role.group !== null);
-    const publishing = this.choreography.services.filter((role) => role.publishes.length > 0);
+    const publishing = this.choreography.services.filter((role) => role.publishes.length > 0).map(({ service }) => service);
+    const queueing = this.choreography.services.flatMap(({ service }) => {
+      const queue = workQueueOf(service);
+      return queue ? [{ service, queue }] : [];
+    });
     const topicOf = new Map(this.choreography.events.map(({ eventType, topic }) => [eventType, topic]));
-    const [{ groups: described }, outboxBacklog] = await Promise.all([
+    // Each service's metrics scraped once, for its outbox and its work queue alike.
+    const scraped = new Map<ServiceName, Promise<MetricSample[] | null>>();
+    for (const service of [...publishing, ...queueing.map(({ service }) => service)]) {
+      if (!scraped.has(service)) scraped.set(service, scrapeMetrics(this.serviceUrls[service]));
+    }
+    const [{ groups: described }, outboxBacklog, queues] = await Promise.all([
       admin.describeGroups(reacting.map((role) => role.group!)),
-      Promise.all(publishing.map(async ({ service }) => ({ service, ...(await scrapeOutboxBacklog(this.serviceUrls[service])) }))),
+      Promise.all(publishing.map(async (service) => ({ service, ...readOutboxBacklog(await scraped.get(service)!) }))),
+      Promise.all(queueing.map(async ({ service, queue }) => ({ service, queue, ...readWorkQueue(await scraped.get(service)!, service, queue) }))),
     ]);
-    const counts: Counts = { at: Date.now(), committed: new Map(), published: new Map() };
+    const counts: Counts = { at: Date.now(), committed: new Map(), published: new Map(), jobsDone: new Map() };
     const perSecond = (now: number, before: number | undefined) =>
       this.previous && before !== undefined ? Math.max(0, Math.round(((now - before) * 1_000) / (counts.at - this.previous.at))) : 0;
+    const workQueues = queues.map(({ service, queue, ready, delayed, deadLetters, done, paused }): WorkQueueStatus => {
+      if (done !== null) counts.jobsDone.set(queue, done);
+      return { service, queue, ready, delayed, deadLetters, donePerSecond: done === null ? null : perSecond(done, this.previous?.jobsDone.get(queue)), paused };
+    });
     const published = await Promise.all(
       this.choreography.events.map(async ({ topic }) => {
         counts.published.set(topic, sum(await ends(topic), ({ high }) => Number(high)));
@@ -162,7 +194,7 @@ export class PlatformStatus extends EventEmitter<PlatformStatusEvents> implement
       }),
     );
     this.previous = counts;
-    return { at: counts.at, published, groups, outboxBacklog };
+    return { at: counts.at, published, groups, outboxBacklog, workQueues };
   }
 
   private async connectedAdmin(): Promise<Admin> {
@@ -172,23 +204,6 @@ export class PlatformStatus extends EventEmitter<PlatformStatusEvents> implement
       this.admin = admin;
     }
     return this.admin;
-  }
-}
-
-/** A service's outbox backlog and parked rows, from the gauges on its GET /metrics; null when it does not answer. */
-export async function scrapeOutboxBacklog(serviceUrl: string): Promise<{ events: number | null; parked: number | null }> {
-  try {
-    const response = await fetch(`${serviceUrl}/metrics`, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
-    if (!response.ok) return { events: null, parked: null };
-    const samples = parsePrometheusText(await response.text());
-    // Summed over the outbox's destinations (Kafka, and a work queue in a service that has one).
-    const gauge = (name: string) => {
-      const series = samples.filter((sample) => sample.name === name);
-      return series.length > 0 ? sum(series, (sample) => sample.value) : null;
-    };
-    return { events: gauge('ensemble_outbox_backlog_events'), parked: gauge('ensemble_outbox_parked_events') };
-  } catch {
-    return { events: null, parked: null };
   }
 }
 
