@@ -9,7 +9,7 @@ import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { loadEventCatalogue, PaymentCompleted } from '@ensemble/events';
 import { headersAsStrings } from '@ensemble/kafka';
 import { createKafka } from '@ensemble/kafka/create-kafka';
-import { Choreography, eventually, paymentBody, paymentCompletedEvent, postPayment, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
+import { Choreography, eventually, paymentBody, paymentCompletedEvent, postPayment, skipNotificationsBacklog, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 import { FAILURE_HEADERS, failureTopics } from '@ensemble/event-consumer';
 
 const config = loadPlatformConfig();
@@ -39,6 +39,7 @@ describe('records that cannot be processed go to the dead-letter topic without h
     await Promise.all([invoiceDb.connect(), crmDb.connect()]);
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
+    await skipNotificationsBacklog(kafka, config);
     await choreography.start();
     await waitUntilCaughtUp(kafka, CONSUMERS);
   }, 240_000);

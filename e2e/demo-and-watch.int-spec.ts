@@ -2,7 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createKafka } from '@ensemble/kafka/create-kafka';
 import { CONSUMING_SERVICES, loadPlatformConfig, PROCESS_NAMES } from '@ensemble/config';
-import { Choreography, eventually, waitUntilCaughtUp } from '@ensemble/testing';
+import { Choreography, eventually, skipNotificationsBacklog, waitUntilCaughtUp } from '@ensemble/testing';
 
 const ROOT = join(__dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -13,8 +13,10 @@ describe('npm run demo and npm run watch', () => {
   let output = '';
 
   beforeAll(async () => {
+    const kafka = createKafka(loadPlatformConfig(), 'demo-spec');
+    await skipNotificationsBacklog(kafka, loadPlatformConfig());
     await choreography.start(PROCESS_NAMES);
-    await waitUntilCaughtUp(createKafka(loadPlatformConfig(), 'demo-spec'), CONSUMING_SERVICES);
+    await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);
     // watch follows the console's live stream, which reads the topics from when it was first watched.
     watch = spawn(TSX, [join(ROOT, 'apps', 'console', 'cli', 'watch.ts')], { cwd: ROOT, env: { ...process.env, CONSOLE_URL: choreography.url('console') } });
     watch.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -6,7 +6,7 @@ import { CONSUMING_SERVICES, loadPlatformConfig, PROCESS_NAMES, SERVICE_NAMES, w
 import { ASYNCAPI_FILE } from '@ensemble/contract';
 import { describeChoreography, loadEventCatalogue } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka/create-kafka';
-import { Choreography, eventually, expectPaymentPath, paymentTrace, TopicReader, waitUntilCaughtUp, zipkinTrace } from '@ensemble/testing';
+import { Choreography, eventually, expectPaymentPath, paymentTrace, skipNotificationsBacklog, TopicReader, waitUntilCaughtUp, zipkinTrace } from '@ensemble/testing';
 import { CHROMIUM_PATH } from '../infra/src/chromium';
 
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
@@ -87,6 +87,7 @@ describe("the console's live view at GET / shows every consumer react, in headle
   }
 
   beforeAll(async () => {
+    await skipNotificationsBacklog(kafka, config);
     await choreography.start(PROCESS_NAMES);
     // Earlier specs may have left a backlog; the lags on the page are read from here.
     await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);

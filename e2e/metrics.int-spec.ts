@@ -3,7 +3,7 @@ import { CONSUMING_SERVICES, loadPlatformConfig, reactingTo, SERVICE_NAMES, Serv
 import { failureTopics } from '@ensemble/event-consumer';
 import { loadEventCatalogue } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka/create-kafka';
-import { Choreography, eventually, paymentBody, postPayment, scrapeMetrics, ScrapedMetrics, waitUntilCaughtUp } from '@ensemble/testing';
+import { Choreography, eventually, paymentBody, postPayment, ScrapedMetrics, scrapeMetrics, skipNotificationsBacklog, waitUntilCaughtUp } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'metrics-spec');
@@ -38,6 +38,7 @@ describe("the services' /metrics", () => {
     admin = kafka.admin();
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await Promise.all([admin.connect(), producer.connect()]);
+    await skipNotificationsBacklog(kafka, config);
     await choreography.start();
     // Earlier specs may have left records that no consumer has applied yet; counts are compared from here.
     await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);

@@ -8,7 +8,7 @@ import { createEventCodec } from '@ensemble/event-codec/registry-codec';
 import { failureTopics } from '@ensemble/event-consumer';
 import { loadEventCatalogue } from '@ensemble/events';
 import { createKafka } from '@ensemble/kafka/create-kafka';
-import { eventually, paymentCompletedEvent, ScratchPostgres, ServiceProcess, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
+import { eventually, paymentCompletedEvent, ScratchPostgres, ServiceProcess, startGroupAtEnds, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 
 const config = loadPlatformConfig();
 const kafka = createKafka(config, 'outages-spec');
@@ -24,20 +24,6 @@ async function appliedCount(databaseUrl: string, paymentIds: string[]): Promise<
     return rows[0].n;
   } finally {
     await db.end();
-  }
-}
-
-/** Commits `group`'s offsets at the topics' ends, so that it reads only what comes after. */
-async function startAtEnds(group: string, topics: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId: group, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
-    }
-  } finally {
-    await admin.disconnect();
   }
 }
 
@@ -77,7 +63,7 @@ describe('outages are waited out, not blamed on records', () => {
     try {
       // A group of its own, starting at the ends of its topics: the service's own group, and the crm database it feeds, never miss a record to this instance.
       const group = `crm.outage-spec-${randomUUID().slice(0, 8)}`;
-      await startAtEnds(group, [PAYMENTS_TOPIC, ...failureTopics('crm').retries]);
+      await startGroupAtEnds(kafka, group, [PAYMENTS_TOPIC, ...failureTopics('crm').retries]);
       crm = await ServiceProcess.start('crm', { port: 3150, name: 'outage-crm', env: { CRM_DATABASE_URL: databaseUrl, CONSUMER_RETRY_DELAYS_MS: '300,300', CONSUMER_GROUP: group } });
       const before = await producePayments(12);
       await eventually(async () => ((await appliedCount(databaseUrl, before)) === before.length ? true : undefined), 'the payments before the outage');

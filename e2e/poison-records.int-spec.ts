@@ -9,16 +9,7 @@ import { consumerGroupLag, headersAsStrings, ReadRecord } from '@ensemble/kafka'
 import { createKafka } from '@ensemble/kafka/create-kafka';
 import { FAILURE_HEADERS, failureTopics, RetrySigner } from '@ensemble/event-consumer';
 import { ReplayClient } from '@ensemble/replay';
-import {
-  Choreography,
-  claimingItems,
-  eventually,
-  paymentBody,
-  paymentCompletedEvent,
-  postPayment,
-  TopicReader,
-  waitUntilCaughtUp,
-} from '@ensemble/testing';
+import { Choreography, claimingItems, eventually, paymentBody, paymentCompletedEvent, postPayment, skipNotificationsBacklog, TopicReader, waitUntilCaughtUp } from '@ensemble/testing';
 import { verifyPayments } from '../apps/payments/cli/verify';
 
 /** The consumers of the payments topic, where most of the poison below is produced. */
@@ -55,6 +46,7 @@ describe('a bad record costs only itself', () => {
     await Promise.all([...databases.values()].map((db) => db.connect()));
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
+    await skipNotificationsBacklog(kafka, config);
     await choreography.start();
     await waitUntilCaughtUp(kafka, CONSUMING_SERVICES);
   }, 240_000);

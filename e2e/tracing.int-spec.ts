@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { SERVICE_NAMES } from '@ensemble/config';
-import { Choreography, eventually, expectPaymentPath, paymentBody, paymentTrace, postPayment, traceIdAnswered, zipkinTrace } from '@ensemble/testing';
+import { loadPlatformConfig, SERVICE_NAMES } from '@ensemble/config';
+import { createKafka } from '@ensemble/kafka/create-kafka';
+import { Choreography, eventually, expectPaymentPath, paymentBody, paymentTrace, postPayment, skipNotificationsBacklog, traceIdAnswered, zipkinTrace } from '@ensemble/testing';
 
 const ADMIN_TOKEN = `tracing-spec-${randomUUID()}`;
+const config = loadPlatformConfig();
 /** The trace a response names; fails when it names none. */
 function traceIdOf(response: { headers: Headers }): string {
   const traceId = traceIdAnswered(response);
@@ -14,7 +16,10 @@ function traceIdOf(response: { headers: Headers }): string {
 describe('tracing: one trace per payment, from the POST to the last reaction, in Zipkin', () => {
   const choreography = new Choreography({ ADMIN_TOKEN }, 3260);
 
-  beforeAll(() => choreography.start(), 240_000);
+  beforeAll(async () => {
+    await skipNotificationsBacklog(createKafka(config, 'tracing-spec'), config);
+    await choreography.start();
+  }, 240_000);
   afterAll(() => choreography.stop());
 
   it('runs from the POST through the relay, every consumer and both follow-on events to dashboards', async () => {

@@ -54,7 +54,7 @@ export class LocalRabbitMq implements RabbitMqBroker {
       throw new InfraError(NAME, `no AMQP answer at ${this.endpoint} (RABBITMQ_URL), which is not on this machine: infra:up starts only this machine's RabbitMQ`);
     }
     progress(NAME, `no AMQP answer at ${this.endpoint}; starting this machine's RabbitMQ`);
-    if (!existsSync(SERVER)) installServer(progress);
+    installRabbitMqIfMissing(progress);
     // The package's own scripts may have started it where systemd runs.
     if (!(await this.isAnswering())) startServer();
     mkdirSync(dirname(this.startedMarker), { recursive: true });
@@ -83,7 +83,12 @@ export class LocalRabbitMq implements RabbitMqBroker {
   }
 }
 
-function installServer(progress: Progress): void {
+/**
+ * Installs Debian's `rabbitmq-server` with apt-get when this machine has none: for infra:up, and for
+ * the test run, whose node runs from the same scripts.
+ */
+export function installRabbitMqIfMissing(progress: Progress): void {
+  if (existsSync(SERVER)) return;
   progress(NAME, `${SERVER} is missing; installing Debian's ${PACKAGE} package with apt-get (once per machine)`);
   const apt = { component: NAME, packages: [PACKAGE] };
   aptGet(['update', '-q'], apt);

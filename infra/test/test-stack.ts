@@ -5,7 +5,7 @@ import { PrivateRabbitMqNode } from '@ensemble/testing/private-rabbitmq-node';
 import { brokerAnswers } from '@ensemble/work-queue';
 import { InfraConfig, loadInfraConfig, REPOSITORY_ROOT } from '../src/infra-config';
 import { stopServer } from '../src/local-server';
-import { RabbitMqBroker } from '../src/rabbitmq';
+import { installRabbitMqIfMissing, RabbitMqBroker } from '../src/rabbitmq';
 import { LocalStack } from '../src/stack';
 
 /** The test run's RabbitMQ node: AMQP on 15673, its distribution on 35673 (RabbitMQ's own choice, the AMQP port + 20000). */
@@ -53,8 +53,9 @@ function testStackRabbitMq(config: InfraConfig): RabbitMqBroker {
   return {
     endpoint: `127.0.0.1:${RABBITMQ_PORT}`,
     isAnswering: () => brokerAnswers(node.url),
-    async ensureRunning() {
+    async ensureRunning(progress) {
       if (node.isRunning && (await brokerAnswers(node.url))) return 'already running';
+      installRabbitMqIfMissing(progress);
       await node.start();
       return 'started';
     },

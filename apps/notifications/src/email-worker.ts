@@ -3,7 +3,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { DataSource, Not } from 'typeorm';
 import { PLATFORM_CONFIG, PlatformConfig } from '@ensemble/config';
 import { isCanonicalUuid } from '@ensemble/event-codec';
-import { Job, measureWorkQueue, WorkQueueWorker } from '@ensemble/work-queue';
+import { Job, measureWorkQueue, WorkQueueMeasure, WorkQueueWorker } from '@ensemble/work-queue';
 import { EMAIL_QUEUE } from './email-job';
 import { Email } from './email.entity';
 import { EmailDelivery } from './email-delivery';
@@ -33,17 +33,20 @@ export class EmailWorker implements OnApplicationBootstrap, OnApplicationShutdow
       registers: [registry],
     });
     const paused = new Gauge({ name: 'ensemble_notifications_worker_paused', help: '1 while the worker waits out an outage (the mail server or the database down)', registers: [registry] });
+    // Counted in the background, at most every few seconds: a scrape never waits for RabbitMQ, so a
+    // slow broker does not make the service look down to whoever scrapes it (the console, every second).
+    const depth = new QueueDepth(() => measureWorkQueue(settings.url, EMAIL_QUEUE, settings.retryDelaysMs));
     new Gauge({
       name: 'ensemble_work_queue_messages',
-      help: 'Messages in the email work queue, by state: ready (waiting for a worker), delayed (waiting out a retry delay), dead-letter',
+      help: 'Messages in the email work queue, by state: ready (waiting for a worker), delayed (waiting out a retry delay), dead-letter; counted at most every 5 s',
       labelNames: ['queue', 'state'],
       registers: [registry],
-      async collect() {
-        const depth = await measureWorkQueue(settings.url, EMAIL_QUEUE, settings.retryDelaysMs).catch(() => undefined);
-        if (!depth) return this.reset();
-        this.set({ queue: EMAIL_QUEUE, state: 'ready' }, depth.ready);
-        this.set({ queue: EMAIL_QUEUE, state: 'delayed' }, depth.delayed);
-        this.set({ queue: EMAIL_QUEUE, state: 'dead-letter' }, depth.deadLetters);
+      collect() {
+        const counted = depth.latest();
+        if (!counted) return this.reset();
+        this.set({ queue: EMAIL_QUEUE, state: 'ready' }, counted.ready);
+        this.set({ queue: EMAIL_QUEUE, state: 'delayed' }, counted.delayed);
+        this.set({ queue: EMAIL_QUEUE, state: 'dead-letter' }, counted.deadLetters);
       },
     });
     this.worker.on('done', () => outcomes.inc({ outcome: 'done' }));
@@ -84,5 +87,26 @@ export class EmailWorker implements OnApplicationBootstrap, OnApplicationShutdow
     await this.dataSource.manager
       .update(Email, { id: job.messageId, status: Not('sent') }, { status, attempts, failure: reason.slice(0, 1_000) })
       .catch((error: Error) => this.logger.warn({ jobId: job.messageId }, `could not record the failure on the email: ${error.message}`));
+  }
+}
+
+/** The last count of a queue's messages, counted again in the background once it is older than {@link QueueDepth.MAX_AGE_MS}. */
+class QueueDepth {
+  static readonly MAX_AGE_MS = 5_000;
+  private counted?: { at: number; depth: WorkQueueMeasure };
+  private counting = false;
+
+  constructor(private readonly count: () => Promise<WorkQueueMeasure>) {}
+
+  /** What was counted last, unless it is stale (twice the age), and starts a count if it is due. */
+  latest(): WorkQueueMeasure | undefined {
+    const age = this.counted ? Date.now() - this.counted.at : Infinity;
+    if (age > QueueDepth.MAX_AGE_MS && !this.counting) {
+      this.counting = true;
+      this.count()
+        .then((depth) => (this.counted = { at: Date.now(), depth }), () => (this.counted = undefined))
+        .finally(() => (this.counting = false));
+    }
+    return age <= 2 * QueueDepth.MAX_AGE_MS ? this.counted?.depth : undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { PROCESS_NAMES, ProcessName, SERVICE_NAMES, serviceUrlVariable } from '@ensemble/config';
+import { PROCESS_NAMES, ProcessName, SERVICE_NAMES, ServiceName, serviceUrlVariable } from '@ensemble/config';
 import { pollUntil } from '@ensemble/retry';
 import { ServiceProcess } from './service-process';
 
@@ -53,6 +53,15 @@ export class Choreography {
   private port(service: ProcessName): number {
     return this.basePort + PROCESS_NAMES.indexOf(service);
   }
+}
+
+/**
+ * Every service but those named: for a spec that has no use for them and should not pay for their
+ * work (notifications, whose emails cost a busy spec's payments CPU, say). A later spec that runs
+ * one of them starts it past what it left (see skipNotificationsBacklog).
+ */
+export function servicesWithout(...left: ServiceName[]): ServiceName[] {
+  return SERVICE_NAMES.filter((service) => !left.includes(service));
 }
 
 /** The specs' wait: {@link pollUntil} every 100 ms, for a minute unless told otherwise. */

@@ -14,3 +14,4 @@ export * from './scraped-metrics';
 export * from './maildev';
 export * from './private-maildev';
 export * from './private-rabbitmq-node';
+export * from './group-offsets';
