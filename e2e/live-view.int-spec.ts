@@ -147,7 +147,10 @@ describe("the console's live view at GET / shows every consumer react, in headle
       expect(link.text).toMatch(new RegExp(`^✉ ${link.kind}\\s*\\+\\d+ ms$`));
     }
     expect(await reaction(paymentId, 'notifications').innerHTML()).not.toContain(sent[0].recipient);
-    expect((await fetch(config.mail.webUrl)).status).toBe(200);
+    // The link opens MailDev's web UI, which it serves to a browser (a request that accepts HTML).
+    const inbox = await fetch(config.mail.webUrl, { headers: { accept: 'text/html' } });
+    expect(inbox.status).toBe(200);
+    expect(await inbox.text()).toMatch(/<html/i);
     expect(pageErrors).toEqual([]);
   });
 

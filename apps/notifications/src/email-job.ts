@@ -50,11 +50,21 @@ export function parseEmailJob(body: Buffer): EmailJob {
   } catch {
     throw new Error('the job is not JSON');
   }
-  const parsed = emailJob.safeParse(json);
+  return checkEmailJob(json);
+}
+
+/** `value` as an email job, or an error naming what is wrong with it: what a worker checks of every job, and the queueing of every job it will get. */
+export function checkEmailJob(value: unknown): EmailJob {
+  const parsed = emailJob.safeParse(value);
   if (!parsed.success) throw new Error(`the job is not an email job: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')}`);
   const job = parsed.data;
   if (job.kind === 'invoice' ? !job.invoice : !job.shipment) throw new Error(`the ${job.kind} job carries no ${job.kind} facts`);
   return job as unknown as EmailJob;
+}
+
+/** Whether an event's customerEmail is an address an email can be sent to. */
+export function isEmailAddress(text: string): boolean {
+  return z.email().safeParse(text).success;
 }
 
 /** The facts an email job carries of its cause: the event without its envelope. */

@@ -2,9 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Counter, Gauge, Registry } from 'prom-client';
 import { DataSource, Not } from 'typeorm';
 import { PLATFORM_CONFIG, PlatformConfig } from '@ensemble/config';
-import { isCanonicalUuid } from '@ensemble/event-codec';
 import { Job, measureWorkQueue, WorkQueueMeasure, WorkQueueWorker } from '@ensemble/work-queue';
-import { EMAIL_QUEUE } from './email-job';
+import { EMAIL_QUEUE, EmailJob, parseEmailJob } from './email-job';
 import { Email } from './email.entity';
 import { EmailDelivery } from './email-delivery';
 
@@ -80,12 +79,20 @@ export class EmailWorker implements OnApplicationBootstrap, OnApplicationShutdow
     return this.worker.stop();
   }
 
-  /** What the email's row says of a failed job; best effort, since the job itself is where its attempts are kept. */
+  /**
+   * What the email's row says of a failed job; best effort, since the job itself is where its
+   * attempts are kept. Only a job that is one, for the email it names: a message that is not a job
+   * changes no row.
+   */
   private async recordFailure(job: Job, status: 'queued' | 'dead-lettered', attempts: number, reason: string): Promise<void> {
-    // The job's message id is its email's id; a message that is not a job names none.
-    if (!isCanonicalUuid(job.messageId)) return;
+    let email: EmailJob;
+    try {
+      email = parseEmailJob(job.body);
+    } catch {
+      return;
+    }
     await this.dataSource.manager
-      .update(Email, { id: job.messageId, status: Not('sent') }, { status, attempts, failure: reason.slice(0, 1_000) })
+      .update(Email, { id: email.emailId, messageId: email.messageId, status: Not('sent') }, { status, attempts, failure: reason.slice(0, 1_000) })
       .catch((error: Error) => this.logger.warn({ jobId: job.messageId }, `could not record the failure on the email: ${error.message}`));
   }
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { TransactionBuffer } from '@ensemble/event-consumer';
+import { NonRetriableError, TransactionBuffer } from '@ensemble/event-consumer';
 import { EventOrigin, InvoiceIssued, ShipmentScheduled } from '@ensemble/events';
 import { OutboxWriter } from '@ensemble/outbox';
-import { EMAIL_QUEUE, EmailContent, EmailJob, factsOf } from './email-job';
+import { checkEmailJob, EMAIL_QUEUE, EmailContent, EmailJob, factsOf, isEmailAddress } from './email-job';
 import { Email } from './email.entity';
 import { insertEmails } from './email-rows';
 import { messageIdFor } from './emails';
@@ -13,7 +13,7 @@ import { subjectOf } from './render-email';
  * A transaction's emails: one insert of their rows and one of their jobs into the outbox, which
  * hands them to the work queue once they are committed, in the same transaction as the inbox rows
  * of the events that called for them. An event that names no recipient (written before events
- * carried the customer's email) leaves a row saying so, and no job.
+ * carried the customer's email) or names it wrong leaves a row saying so, and no job.
  */
 export class EmailsToQueue implements TransactionBuffer {
   private readonly emails: Email[] = [];
@@ -40,15 +40,24 @@ export class EmailsToQueue implements TransactionBuffer {
 
   private add(event: InvoiceIssued | ShipmentScheduled, origin: EventOrigin, content: EmailContent): void {
     const { eventId, correlationId } = event.envelope;
+    const recipient = event.customerEmail !== null && isEmailAddress(event.customerEmail) ? event.customerEmail : undefined;
     const job = {
       emailId: randomUUID(),
       messageId: messageIdFor(eventId, content.kind),
       paymentId: event.paymentId,
-      recipient: event.customerEmail ?? '',
+      recipient: recipient ?? '',
       queuedAt: Date.now(),
       cause: { eventId, correlationId },
       ...content,
     } as EmailJob;
+    // An event that no worker could make an email of fails here, on its own, with what is wrong with it: not after retries on the queue.
+    let subject: string;
+    try {
+      subject = subjectOf(job);
+      if (recipient) checkEmailJob(job);
+    } catch (error) {
+      throw new NonRetriableError(`no email can be made of this ${event.envelope.eventType}: ${(error as Error).message}`);
+    }
     this.emails.push(
       Object.assign(new Email(), {
         id: job.emailId,
@@ -57,14 +66,14 @@ export class EmailsToQueue implements TransactionBuffer {
         paymentId: job.paymentId,
         causeEventId: eventId,
         recipient: event.customerEmail,
-        subject: subjectOf(job),
-        status: event.customerEmail ? ('queued' as const) : ('no-recipient' as const),
+        subject,
+        status: recipient ? ('queued' as const) : ('no-recipient' as const),
         attempts: 0,
         queuedAt: new Date(job.queuedAt),
         sentAt: null,
-        failure: null,
+        failure: event.customerEmail !== null && !recipient ? 'customerEmail is not an email address' : null,
       }),
     );
-    if (event.customerEmail) this.jobs.push({ job, origin });
+    if (recipient) this.jobs.push({ job, origin });
   }
 }

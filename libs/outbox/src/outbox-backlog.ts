@@ -10,7 +10,7 @@ export interface OutboxBacklog {
 }
 
 /** A TypeORM DataSource or EntityManager (rows as an array), or a pg Client or Pool (rows in `.rows`). */
-type Queryable = { query(sql: string): Promise<unknown> };
+type Queryable = { query(sql: string, parameters?: unknown[]): Promise<unknown> };
 
 /** How far behind the relays are, those of one destination or all; exposed as metrics. */
 export async function measureOutboxBacklog(db: Queryable, destination?: OutboxDestinationName): Promise<OutboxBacklog> {
@@ -18,7 +18,8 @@ export async function measureOutboxBacklog(db: Queryable, destination?: OutboxDe
     `SELECT count(*)::int AS pending,
             coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS oldest,
             count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked
-       FROM outbox WHERE published_at IS NULL ${destination ? `AND destination = '${destination}'` : ''}`,
+       FROM outbox WHERE published_at IS NULL AND ($1::text IS NULL OR destination = $1)`,
+    [destination ?? null],
   );
   const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ pending: number; oldest: number; parked: number }>;
   return { pending: row.pending, oldestPendingSeconds: row.oldest, parked: row.parked };

@@ -135,7 +135,7 @@ export class OutboxModule {
             const { workQueue } = options;
             return [
               new OutboxRelay(relayOptions, new KafkaDestination(createOrderedProducer(kafka), codec)),
-              ...(workQueue ? [new OutboxRelay(relayOptions, new WorkQueueDestination(new WorkQueuePublisher({ ...config.workQueue, queue: workQueue })))] : []),
+              ...(workQueue ? [new OutboxRelay(relayOptions, new WorkQueueDestination(new WorkQueuePublisher({ ...config.workQueue, queue: workQueue }), workQueue))] : []),
             ];
           },
           inject: [PLATFORM_CONFIG, EventCodec, KAFKA_CLIENT],

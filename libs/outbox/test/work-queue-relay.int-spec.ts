@@ -52,7 +52,7 @@ describe('OutboxRelay to a work queue, against real PostgreSQL and RabbitMQ', ()
   function startRelay(): OutboxRelay {
     const relay = new OutboxRelay(
       { ...DEFAULT_RELAY_OPTIONS, databaseUrl: database.url, batchSize: 50, pollIntervalMs: 200, rebalanceIntervalMs: 50 },
-      new WorkQueueDestination(new WorkQueuePublisher(settings)),
+      new WorkQueueDestination(new WorkQueuePublisher(settings), QUEUE),
     );
     relays.push(relay);
     void relay.start();

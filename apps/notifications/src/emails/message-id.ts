@@ -13,12 +13,12 @@ const PLAIN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /**
  * The Message-ID (RFC 5322, `<id@domain>`) of the `kind` of email an event caused: the same for
  * every send of that email, so that a reader, or a mail server, can tell a re-send from a second
- * email. An event id such as a UUID stands in it as it is (`<invoice-issued.8f0c…@…>`); any
+ * email. An event id such as a UUID stands in it as it is (`<invoice.8f0c…@…>`); any
  * other (other signs, longer than 64) is replaced by its SHA-256, under a `sha256.` prefix that a
  * plain id cannot produce.
  */
 export function messageIdFor(causeEventId: string, kind: string): string {
-  if (!KIND.test(kind)) throw new TypeError(`an email kind is lower-case words joined by hyphens, e.g. invoice-issued; got ${JSON.stringify(kind)}`);
+  if (!KIND.test(kind)) throw new TypeError(`an email kind is lower-case words joined by hyphens, e.g. invoice; got ${JSON.stringify(kind)}`);
   if (causeEventId === '') throw new TypeError('an email needs the id of the event that caused it');
   const id = PLAIN_ID.test(causeEventId) ? causeEventId : `sha256.${createHash('sha256').update(causeEventId, 'utf8').digest('hex')}`;
   return `<${kind}.${id}@${MESSAGE_ID_DOMAIN}>`;

@@ -1,5 +1,5 @@
 import { isRefusedForGood, WorkQueuePublisher } from '@ensemble/work-queue';
-import { OutboxDestination, PendingRow } from '../outbox-destination';
+import { OutboxDestination, PendingRow, RowNotPublishableError } from '../outbox-destination';
 
 interface QueuedJob {
   messageId: string;
@@ -9,13 +9,17 @@ interface QueuedJob {
 
 /**
  * Jobs to the service's work queue on RabbitMQ: the row's JSON body as a persistent message whose id
- * is the row's, through a confirm channel. Every row of this destination names the one queue the
- * publisher declared.
+ * is the row's, through a confirm channel. A row that names another queue than the one the
+ * publisher declared is parked.
  */
 export class WorkQueueDestination implements OutboxDestination<QueuedJob> {
   readonly name = 'rabbitmq';
 
-  constructor(private readonly publisher: WorkQueuePublisher) {}
+  constructor(
+    private readonly publisher: WorkQueuePublisher,
+    /** The queue the publisher declared, and the only one its rows may name. */
+    private readonly queue: string,
+  ) {}
 
   connect(): Promise<void> {
     return this.publisher.connect();
@@ -26,6 +30,7 @@ export class WorkQueueDestination implements OutboxDestination<QueuedJob> {
   }
 
   async encode(row: PendingRow, traceparent: string): Promise<QueuedJob> {
+    if (row.topic !== this.queue) throw new RowNotPublishableError(`the job is for ${row.topic}, and this service's work queue is ${this.queue}`);
     return { messageId: row.id, body: Buffer.from(JSON.stringify(row.payload)), headers: { ...row.headers, traceparent } };
   }
 
