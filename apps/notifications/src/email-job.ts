@@ -24,6 +24,8 @@ export type EmailJob = EmailContent & {
 };
 
 const uuid = z.uuid();
+/** A time JavaScript can hold as a Date, in milliseconds since the epoch: what an email prints as a day. */
+const day = z.number().int().min(-8.64e15).max(8.64e15);
 
 /**
  * A job as it comes off the queue, checked before anything is done with it: the queue is a
@@ -38,8 +40,8 @@ const emailJob = z.object({
   queuedAt: z.number().int().nonnegative(),
   cause: z.object({ eventId: uuid, correlationId: z.string().min(1) }),
   kind: z.enum(['invoice', 'shipment'] satisfies EmailKind[]),
-  invoice: z.looseObject({}).optional(),
-  shipment: z.looseObject({}).optional(),
+  invoice: z.looseObject({ issuedAt: day }).optional(),
+  shipment: z.looseObject({ scheduledFor: day }).optional(),
 });
 
 /** Parses a job's body, or throws naming what is wrong with it. */

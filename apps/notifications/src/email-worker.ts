@@ -48,13 +48,19 @@ export class EmailWorker implements OnApplicationBootstrap, OnApplicationShutdow
         this.set({ queue: EMAIL_QUEUE, state: 'dead-letter' }, counted.deadLetters);
       },
     });
-    this.worker.on('done', () => outcomes.inc({ outcome: 'done' }));
+    // Paused from the first outage until a job is settled again: a resumption that only tries the next job is not the end of it.
+    this.worker.on('done', () => {
+      paused.set(0);
+      outcomes.inc({ outcome: 'done' });
+    });
     this.worker.on('retryScheduled', ({ job, attempt, delayMs, reason }) => {
+      paused.set(0);
       outcomes.inc({ outcome: 'retry' });
       this.logger.warn({ jobId: job.messageId }, `attempt ${attempt} failed, trying again in ${delayMs} ms: ${reason}`);
       void this.recordFailure(job, 'queued', attempt, reason);
     });
     this.worker.on('deadLettered', ({ job, reason }) => {
+      paused.set(0);
       outcomes.inc({ outcome: 'dead-letter' });
       this.logger.error({ jobId: job.messageId }, `dead-lettered after ${job.attempts + 1} attempts (npm run dlq -- redrive notifications): ${reason}`);
       void this.recordFailure(job, 'dead-lettered', job.attempts + 1, reason);
@@ -63,10 +69,7 @@ export class EmailWorker implements OnApplicationBootstrap, OnApplicationShutdow
       paused.set(1);
       this.logger.warn(`paused: ${reason}; trying again in ${retryInMs} ms, jobs keep their attempts`);
     });
-    this.worker.on('resumed', () => {
-      paused.set(0);
-      this.logger.log('resumed taking jobs');
-    });
+    this.worker.on('resumed', () => this.logger.log('taking jobs again'));
     this.worker.on('disconnected', ({ error }) => this.logger.warn(`lost the work queue, connecting again: ${error.message}`));
   }
 

@@ -34,8 +34,13 @@ export class WorkQueueDestination implements OutboxDestination<QueuedJob> {
     return { messageId: row.id, body: Buffer.from(JSON.stringify(row.payload)), headers: { ...row.headers, traceparent } };
   }
 
-  send(batch: QueuedJob[]): Promise<void> {
-    return this.publisher.publish(batch);
+  /**
+   * Connects again first if the channel was lost: RabbitMQ closes it when it refuses a message for
+   * good, and the relay then sends the batch's jobs one by one to find that one and park it.
+   */
+  async send(batch: QueuedJob[]): Promise<void> {
+    await this.publisher.connect();
+    await this.publisher.publish(batch);
   }
 
   isRefusedForGood(error: unknown): boolean {
