@@ -1,5 +1,5 @@
 /**
- * npm start — the whole platform from one command: the infrastructure, the schemas, a build, and
+ * npm start [-- --brokers 3] — the whole platform from one command: the infrastructure, the schemas, a build, and
  * the five services and the console as separate processes, each with its own log of JSON lines
  * under .ensemble/logs/ and its output prefixed in this terminal, in words. Waits until every
  * process is healthy. A process that exits is started again with a growing delay while the others
@@ -9,7 +9,7 @@
 import { ChildProcess, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { DEFAULT_HTTP_PORTS, PROCESS_NAMES, ProcessName } from '@ensemble/config';
+import { DEFAULT_HTTP_PORTS, parseCommandLine, PROCESS_NAMES, ProcessName } from '@ensemble/config';
 import { spawnService, waitUntilHealthy } from '@ensemble/process';
 import { endedBy, EnsembleError, retry } from '@ensemble/retry';
 import { localAdminToken } from './src/admin-token';
@@ -85,6 +85,17 @@ async function stopAll(exitCode: number): Promise<never> {
 }
 
 async function main(): Promise<void> {
+  const commandLine = parseCommandLine({
+    command: 'npm start',
+    usage: 'usage: npm start [-- --brokers 1|3]',
+    options: { brokers: { type: 'number', integer: true } },
+  });
+  const { brokers } = commandLine.options;
+  if (brokers !== undefined) {
+    if (brokers !== 1 && brokers !== 3) commandLine.refuse('--brokers is 1 (one broker) or 3 (a cluster of three)');
+    // infra:up and every service read it: the cluster's addresses and its own databases.
+    process.env.ENSEMBLE_BROKERS = String(brokers);
+  }
   step('infrastructure', 'npm', ['run', '--silent', 'infra:up']);
   step('schemas', 'npm', ['run', '--silent', 'schemas:check']);
   step('build', 'npm', ['run', '--silent', 'build']);

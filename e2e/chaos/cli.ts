@@ -11,11 +11,12 @@ import { parseCommandLine } from '@ensemble/config';
 import { runningPid } from '@ensemble/process';
 import { ensureRunning } from '../../infra/src/local-server';
 import { loadInfraConfig } from '../../infra/src/infra-config';
-import { kafkaBroker } from '../../infra/src/kafka-broker';
+import { kafkaServers } from '../../infra/src/kafka-broker';
 import { runChaos } from './chaos-run';
 
 async function restartBroker(log: (line: string) => void): Promise<void> {
-  const broker = kafkaBroker(loadInfraConfig());
+  // The single broker, or the first node of a cluster.
+  const [broker] = kafkaServers(loadInfraConfig());
   const pid = runningPid(broker.process);
   if (pid === undefined) throw new Error('--broker restarts the broker that infra:up started, and it did not start this one');
   process.kill(pid, 'SIGKILL');

@@ -11,7 +11,6 @@ export interface InfraConfig {
   schemaRegistryManagementPort: number;
   /** A Java 21+ home for the registry; found under /usr/lib/jvm when unset. */
   schemaRegistryJavaHome?: string;
-  kafkaControllerPort: number;
   /** Downloads reused across runs and clones; outside git. */
   cacheDir: string;
   /** Logs and pid files of this checkout's servers; git ignores it. */
@@ -39,7 +38,6 @@ export function loadInfraConfig(env: Record<string, string | undefined> = proces
     schemaRegistryDatabaseUrl: local.SCHEMA_REGISTRY_DATABASE_URL,
     schemaRegistryManagementPort: local.SCHEMA_REGISTRY_MANAGEMENT_PORT,
     schemaRegistryJavaHome: local.SCHEMA_REGISTRY_JAVA_HOME,
-    kafkaControllerPort: local.KAFKA_CONTROLLER_PORT,
     cacheDir: resolve(local.ENSEMBLE_CACHE_DIR),
     runDir: resolve(local.ENSEMBLE_RUN_DIR),
     dataDir: resolve(local.ENSEMBLE_DATA_DIR),
@@ -52,7 +50,6 @@ function loadLocalServerVariables(env: Record<string, string | undefined>) {
       SCHEMA_REGISTRY_DATABASE_URL: postgresUrl.default(`${LOCAL_DEFAULTS.postgresServer}/schema_registry`),
       SCHEMA_REGISTRY_MANAGEMENT_PORT: port.default(9081),
       SCHEMA_REGISTRY_JAVA_HOME: z.string().optional(),
-      KAFKA_CONTROLLER_PORT: port.default(9093),
       ENSEMBLE_CACHE_DIR: z.string().default(join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ensemble')),
       ENSEMBLE_RUN_DIR: z.string().default(join(REPOSITORY_ROOT, '.ensemble')),
       ENSEMBLE_DATA_DIR: z.string().default(join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'ensemble')),

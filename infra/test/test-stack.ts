@@ -21,7 +21,6 @@ export function testStackEnvironment(): Record<string, string> {
   const runDir = join(REPOSITORY_ROOT, '.ensemble', 'test-stack');
   return {
     KAFKA_BROKERS: '127.0.0.1:19092',
-    KAFKA_CONTROLLER_PORT: '19093',
     SCHEMA_REGISTRY_URL: 'http://127.0.0.1:18081/apis/ccompat/v7',
     SCHEMA_REGISTRY_MANAGEMENT_PORT: '19081',
     OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://127.0.0.1:19411/api/v2/spans',
